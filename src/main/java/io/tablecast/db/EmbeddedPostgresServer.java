@@ -1,0 +1,66 @@
+package io.tablecast.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL that development and tests run on: real PostgreSQL 17 binaries, data kept in
+ * {@code <data-dir>/postgres} across restarts.
+ */
+final class EmbeddedPostgresServer {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+  private static final Duration ORPHAN_SHUTDOWN_WAIT = Duration.ofSeconds(30);
+
+  private EmbeddedPostgresServer() {}
+
+  static EmbeddedPostgres start(Path dataDir) throws IOException {
+    Path pgData = dataDir.resolve("postgres");
+    Files.createDirectories(pgData);
+    stopOrphanedServer(pgData);
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(pgData)
+        .setCleanDataDirectory(false)
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .setServerConfig("max_connections", "200")
+        .start();
+  }
+
+  /**
+   * A JVM killed with SIGKILL leaves its PostgreSQL running on the data directory, and a second
+   * postmaster refuses to start there. Ask the orphan for a fast shutdown (SIGINT) and wait.
+   */
+  private static void stopOrphanedServer(Path pgData) throws IOException {
+    Path pidFile = pgData.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    Optional<ProcessHandle> orphan =
+        Files.readAllLines(pidFile).stream()
+            .findFirst()
+            .map(String::trim)
+            .filter(line -> line.matches("\\d+"))
+            .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)))
+            .filter(ProcessHandle::isAlive)
+            .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+    if (orphan.isEmpty()) {
+      return;
+    }
+    ProcessHandle postmaster = orphan.get();
+    log.warn("PostgreSQL (pid {}) from a previous run still serves {}; stopping it", postmaster.pid(), pgData);
+    try {
+      new ProcessBuilder("kill", "-INT", Long.toString(postmaster.pid())).inheritIO().start().waitFor();
+      postmaster.onExit().get(ORPHAN_SHUTDOWN_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the orphaned PostgreSQL", e);
+    } catch (Exception e) {
+      throw new IOException("could not stop the orphaned PostgreSQL (pid " + postmaster.pid() + ")", e);
+    }
+  }
+}

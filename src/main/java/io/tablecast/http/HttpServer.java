@@ -1,0 +1,111 @@
+package io.tablecast.http;
+
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.RetryAfter;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.ExceptionHandler;
+import akka.http.javadsl.server.MalformedRequestContentRejection;
+import akka.http.javadsl.server.RejectionHandler;
+import akka.http.javadsl.server.Route;
+import akka.http.scaladsl.model.EntityStreamSizeException;
+import akka.pattern.AskTimeoutException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tablecast.Settings;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Binds the HTTP API and turns every rejection and fault into problem+json. */
+public final class HttpServer extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+  /** What clients are told to wait after a fault that passes by itself (database away, node busy). */
+  private static final long RETRY_AFTER_SECONDS = 2;
+
+  private HttpServer() {}
+
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Settings settings, Route api) {
+    Route route = new HttpServer().sealed(api);
+    return Http.get(system)
+        .newServerAt(settings.http().iface(), settings.http().port())
+        .bind(route)
+        .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
+  }
+
+  private Route sealed(Route api) {
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> api));
+  }
+
+  private RejectionHandler rejections() {
+    return RejectionHandler.newBuilder()
+        .handle(
+            MalformedRequestContentRejection.class,
+            r -> complete(malformedBody(r.getCause())))
+        .build()
+        .withFallback(RejectionHandler.defaultHandler())
+        .mapRejectionResponse(HttpServer::asProblem);
+  }
+
+  private static HttpResponse malformedBody(Throwable cause) {
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof EntityStreamSizeException size) {
+        return tooLarge(size);
+      }
+      if (c instanceof JsonProcessingException json) {
+        return Problem.response(StatusCodes.BAD_REQUEST, "request body is not valid: " + json.getOriginalMessage());
+      }
+    }
+    return Problem.response(StatusCodes.BAD_REQUEST, "request body is not valid JSON");
+  }
+
+  private static HttpResponse tooLarge(EntityStreamSizeException e) {
+    return Problem.response(
+        StatusCodes.PAYLOAD_TOO_LARGE, "request body is larger than the limit of " + e.limit() + " bytes");
+  }
+
+  /** Akka's default rejections answer in text/plain; say the same thing as a problem document. */
+  private static HttpResponse asProblem(HttpResponse response) {
+    if (response.entity().getContentType().equals(Problem.CONTENT_TYPE)
+        || !(response.entity() instanceof akka.http.javadsl.model.HttpEntity.Strict strict)) {
+      return response;
+    }
+    String detail = strict.getData().utf8String();
+    return Problem.of(response.status(), detail.isBlank() ? response.status().reason() : detail)
+        .toResponse()
+        .withHeaders(response.getHeaders());
+  }
+
+  private ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .matchAny(e -> complete(forFault(unwrap(e))))
+        .build();
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static HttpResponse forFault(Throwable e) {
+    if (e instanceof EntityStreamSizeException size) {
+      return tooLarge(size);
+    }
+    if (e instanceof AskTimeoutException || e instanceof TimeoutException || e instanceof SQLException) {
+      log.warn("Request failed, answering 503: {}", e.toString());
+      return Problem.response(StatusCodes.SERVICE_UNAVAILABLE, "the service is temporarily unable to answer; retry shortly")
+          .addHeader(RetryAfter.create(RETRY_AFTER_SECONDS));
+    }
+    log.error("Request failed", e);
+    return Problem.response(StatusCodes.INTERNAL_SERVER_ERROR, "an unexpected error occurred; it has been logged");
+  }
+}

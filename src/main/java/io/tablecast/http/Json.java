@@ -1,0 +1,75 @@
+package io.tablecast.http;
+
+import akka.http.javadsl.marshallers.jackson.Jackson;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCode;
+import akka.http.javadsl.unmarshalling.Unmarshaller;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.io.IOException;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/** The one JSON mapper of the HTTP API: snake_case, ISO-8601 times, strict about types and fields. */
+public final class Json {
+  public static final ObjectMapper MAPPER = createMapper();
+
+  private Json() {}
+
+  private static ObjectMapper createMapper() {
+    return JsonMapper.builder()
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .addModule(new JavaTimeModule())
+        .addModule(new Jdk8Module())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION)
+        .addModule(new SimpleModule("strict-strings").addDeserializer(String.class, new StrictStrings()))
+        .build();
+  }
+
+  /** "title": 42 is a wrong type, not the string "42" (Jackson 2.13 coerces scalars to strings). */
+  private static final class StrictStrings extends StdScalarDeserializer<String> {
+    StrictStrings() {
+      super(String.class);
+    }
+
+    @Override
+    public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.hasToken(JsonToken.VALUE_STRING)) {
+        return p.getText();
+      }
+      return (String) ctxt.handleUnexpectedToken(String.class, p);
+    }
+  }
+
+  public static <T> Unmarshaller<HttpEntity, T> body(Class<T> type) {
+    return Jackson.unmarshaller(MAPPER, type);
+  }
+
+  public static HttpResponse response(StatusCode status, Object body) {
+    return HttpResponse.create().withStatus(status).withEntity(entity(body));
+  }
+
+  public static HttpEntity.Strict entity(Object body) {
+    try {
+      return HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON for " + body.getClass().getSimpleName(), e);
+    }
+  }
+}

@@ -1,0 +1,313 @@
+package io.tablecast.item;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.ReplyEffect;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.tablecast.FieldError;
+import io.tablecast.JsonSerializable;
+import io.tablecast.Settings;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/** The Item aggregate: its commands, events and state, and how each state handles each command. */
+public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Command, Item.Event, Item.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Item");
+  public static final String TAG_PREFIX = "item";
+  public static final Set<String> STATUSES = Set.of("draft", "published", "archived");
+  public static final int MAX_TITLE_LENGTH = 200;
+
+  // ---- commands ----
+
+  public sealed interface Command extends JsonSerializable {}
+
+  public record Create(String title, String content, String status, UUID categoryId, UUID ownerId, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** Only non-null fields change; {@code categoryIdSent} tells "clear the category" from "leave it". */
+  public record Update(Changes changes, Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Changes(String title, String content, String status, boolean categoryIdSent, UUID categoryId) {}
+
+  public record Delete(Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Restore(Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Get(ActorRef<Reply> replyTo) implements Command {}
+
+  public sealed interface Reply extends JsonSerializable {}
+
+  public record Accepted(State item) implements Reply {}
+
+  public record Rejected(Rejection reason, String message) implements Reply {}
+
+  public enum Rejection {
+    NOT_FOUND,
+    ALREADY_EXISTS,
+    DELETED,
+    NOT_DELETED,
+    VERSION_MISMATCH,
+    INVALID
+  }
+
+  // ---- events: immutable forever; evolve them through Jackson migrations ----
+
+  public sealed interface Event extends JsonSerializable {
+    UUID itemId();
+
+    Instant at();
+  }
+
+  public record Created(UUID itemId, String title, String content, String status, UUID categoryId, UUID ownerId, Instant at)
+      implements Event {}
+
+  /** The item's editable fields after the update, and which of them changed. */
+  public record Updated(
+      UUID itemId, String title, String content, String status, UUID categoryId, List<String> changed, Instant at)
+      implements Event {}
+
+  public record Deleted(UUID itemId, Instant at) implements Event {}
+
+  public record Restored(UUID itemId, Instant at) implements Event {}
+
+  // ---- state ----
+
+  /** The item as the aggregate knows it; {@code version} is the number of events, i.e. the sequence number. */
+  public record State(
+      UUID id,
+      String title,
+      String content,
+      String status,
+      UUID categoryId,
+      UUID ownerId,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant deletedAt,
+      long version)
+      implements JsonSerializable {
+
+    static final State EMPTY = new State(null, null, null, null, null, null, null, null, null, 0);
+
+    boolean exists() {
+      return id != null;
+    }
+
+    boolean deleted() {
+      return deletedAt != null;
+    }
+
+    boolean active() {
+      return exists() && !deleted();
+    }
+
+    State apply(Event event) {
+      long next = version + 1;
+      if (event instanceof Created e) {
+        return new State(e.itemId(), e.title(), e.content(), e.status(), e.categoryId(), e.ownerId(), e.at(), e.at(), null, next);
+      } else if (event instanceof Updated e) {
+        return new State(id, e.title(), e.content(), e.status(), e.categoryId(), ownerId, createdAt, e.at(), null, next);
+      } else if (event instanceof Deleted e) {
+        return new State(id, title, content, status, categoryId, ownerId, createdAt, e.at(), e.at(), next);
+      } else if (event instanceof Restored e) {
+        return new State(id, title, content, status, categoryId, ownerId, createdAt, e.at(), null, next);
+      }
+      throw new IllegalArgumentException("unknown item event " + event.getClass().getName());
+    }
+  }
+
+  // ---- validation, shared by the HTTP edge (field errors) and the aggregate (its invariants) ----
+
+  public static List<FieldError> validate(String title, String content, String status) {
+    List<FieldError> errors = new ArrayList<>();
+    if (title != null && (title.isBlank() || title.length() > MAX_TITLE_LENGTH)) {
+      errors.add(new FieldError("title", "must be 1 to " + MAX_TITLE_LENGTH + " characters and not blank"));
+    }
+    if (status != null && !STATUSES.contains(status)) {
+      errors.add(new FieldError("status", "must be one of draft, published, archived"));
+    }
+    return errors;
+  }
+
+  public static List<FieldError> validateNew(String title, String content, String status) {
+    List<FieldError> errors = new ArrayList<>();
+    if (title == null) {
+      errors.add(new FieldError("title", "is required"));
+    }
+    if (content == null) {
+      errors.add(new FieldError("content", "is required"));
+    }
+    errors.addAll(validate(title, content, status));
+    return errors;
+  }
+
+  // ---- behavior ----
+
+  public static void init(ActorSystem<?> system, Settings settings) {
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
+  }
+
+  public static Behavior<Command> create(String itemId, Settings settings) {
+    return new Item(itemId, settings);
+  }
+
+  private final UUID itemId;
+  private final Settings settings;
+  private final String tag;
+
+  private Item(String itemId, Settings settings) {
+    super(
+        PersistenceId.of(ENTITY_TYPE_KEY.name(), itemId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.itemId = UUID.fromString(itemId);
+    this.settings = settings;
+    this.tag = TAG_PREFIX + "-" + Math.floorMod(itemId.hashCode(), settings.projections().slices());
+  }
+
+  @Override
+  public State emptyState() {
+    return State.EMPTY;
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(tag);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.aggregates().snapshotEvery(), settings.aggregates().keepSnapshots());
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
+    builder
+        .forState(state -> !state.exists())
+        .onCommand(Create.class, this::onCreate)
+        .onCommand(Update.class, (state, cmd) -> notFound(cmd.replyTo()))
+        .onCommand(Delete.class, (state, cmd) -> notFound(cmd.replyTo()))
+        .onCommand(Restore.class, (state, cmd) -> notFound(cmd.replyTo()))
+        .onCommand(Get.class, (state, cmd) -> notFound(cmd.replyTo()));
+    builder
+        .forState(State::deleted)
+        .onCommand(Restore.class, this::onRestore)
+        .onCommand(Update.class, (state, cmd) -> rejectDeleted(cmd.replyTo()))
+        .onCommand(Delete.class, (state, cmd) -> rejectDeleted(cmd.replyTo()));
+    builder
+        .forState(State::active)
+        .onCommand(Update.class, this::onUpdate)
+        .onCommand(Delete.class, this::onDelete)
+        .onCommand(Restore.class, (state, cmd) ->
+            reject(cmd.replyTo(), Rejection.NOT_DELETED, "item " + itemId + " is not deleted"));
+    builder
+        .forAnyState()
+        .onCommand(Create.class, (state, cmd) ->
+            reject(cmd.replyTo(), Rejection.ALREADY_EXISTS, "item " + itemId + " already exists"))
+        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Accepted(state)));
+    return builder.build();
+  }
+
+  private ReplyEffect<Event, State> onCreate(State state, Create cmd) {
+    List<FieldError> errors = validateNew(cmd.title(), cmd.content(), cmd.status());
+    if (!errors.isEmpty()) {
+      return invalid(cmd.replyTo(), errors);
+    }
+    String status = cmd.status() == null ? "draft" : cmd.status();
+    return persistAndReply(
+        new Created(itemId, cmd.title(), cmd.content(), status, cmd.categoryId(), cmd.ownerId(), now()), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
+    if (stale(state, cmd.expectedVersion())) {
+      return versionMismatch(state, cmd.replyTo());
+    }
+    Changes c = cmd.changes();
+    List<FieldError> errors = validate(c.title(), c.content(), c.status());
+    if (!errors.isEmpty()) {
+      return invalid(cmd.replyTo(), errors);
+    }
+    String title = c.title() == null ? state.title() : c.title();
+    String content = c.content() == null ? state.content() : c.content();
+    String status = c.status() == null ? state.status() : c.status();
+    UUID categoryId = c.categoryIdSent() ? c.categoryId() : state.categoryId();
+    List<String> changed = new ArrayList<>();
+    if (!title.equals(state.title())) changed.add("title");
+    if (!content.equals(state.content())) changed.add("content");
+    if (!status.equals(state.status())) changed.add("status");
+    if (!Objects.equals(categoryId, state.categoryId())) changed.add("category_id");
+    if (changed.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), new Accepted(state));
+    }
+    return persistAndReply(new Updated(itemId, title, content, status, categoryId, changed, now()), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
+    if (stale(state, cmd.expectedVersion())) {
+      return versionMismatch(state, cmd.replyTo());
+    }
+    return persistAndReply(new Deleted(itemId, now()), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
+    if (stale(state, cmd.expectedVersion())) {
+      return versionMismatch(state, cmd.replyTo());
+    }
+    return persistAndReply(new Restored(itemId, now()), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, State> persistAndReply(Event event, ActorRef<Reply> replyTo) {
+    return Effect().persist(event).thenReply(replyTo, Accepted::new);
+  }
+
+  private static boolean stale(State state, Long expectedVersion) {
+    return expectedVersion != null && expectedVersion != state.version();
+  }
+
+  private ReplyEffect<Event, State> versionMismatch(State state, ActorRef<Reply> replyTo) {
+    return reject(replyTo, Rejection.VERSION_MISMATCH, "item " + itemId + " is at version " + state.version());
+  }
+
+  private ReplyEffect<Event, State> notFound(ActorRef<Reply> replyTo) {
+    return reject(replyTo, Rejection.NOT_FOUND, "item " + itemId + " does not exist");
+  }
+
+  private ReplyEffect<Event, State> rejectDeleted(ActorRef<Reply> replyTo) {
+    return reject(replyTo, Rejection.DELETED, "item " + itemId + " is deleted; restore it before changing it");
+  }
+
+  private ReplyEffect<Event, State> invalid(ActorRef<Reply> replyTo, List<FieldError> errors) {
+    return reject(replyTo, Rejection.INVALID, errors.get(0).field() + " " + errors.get(0).message());
+  }
+
+  private ReplyEffect<Event, State> reject(ActorRef<Reply> replyTo, Rejection reason, String message) {
+    return Effect().reply(replyTo, new Rejected(reason, message));
+  }
+
+  /** PostgreSQL keeps microseconds; an event's time must survive the round trip to the read table exactly. */
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,110 @@
+package io.tablecast.item;
+
+import akka.projection.eventsourced.EventEnvelope;
+import akka.projection.jdbc.javadsl.JdbcHandler;
+import io.tablecast.projection.PooledJdbcSession;
+import io.tablecast.projection.ReadProjection;
+import io.tablecast.projection.StatementBatches;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Casts Item events into the {@code items} table of one generation. Times come from the events and
+ * versions from sequence numbers, so a rebuild writes exactly the same rows.
+ */
+public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Event>>, PooledJdbcSession> {
+  public static final String NAME = "items";
+
+  public static ReadProjection<Item.Event> definition() {
+    return new ReadProjection<>(NAME, Item.TAG_PREFIX, ItemProjection::new);
+  }
+
+  private final String insert;
+  private final String update;
+  private final String delete;
+  private final String restore;
+
+  private ItemProjection(String schema) {
+    String table = schema + ".items";
+    insert =
+        "INSERT INTO " + table + " (id, title, content, status, category_id, owner_id, created_at, updated_at, version)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    update =
+        "UPDATE " + table + " SET title = ?, content = ?, status = ?, category_id = ?, updated_at = ?, version = ?"
+            + " WHERE id = ?";
+    delete = "UPDATE " + table + " SET deleted_at = ?, updated_at = ?, version = ? WHERE id = ?";
+    restore = "UPDATE " + table + " SET deleted_at = NULL, updated_at = ?, version = ? WHERE id = ?";
+  }
+
+  @Override
+  public void process(PooledJdbcSession session, List<EventEnvelope<Item.Event>> envelopes) throws Exception {
+    session.withConnection(
+        connection -> {
+          try (StatementBatches batches = new StatementBatches(connection)) {
+            for (EventEnvelope<Item.Event> envelope : envelopes) {
+              write(batches, envelope.event(), envelope.sequenceNr());
+            }
+          }
+          return null;
+        });
+  }
+
+  private void write(StatementBatches batches, Item.Event event, long version) throws SQLException {
+    if (event instanceof Item.Created e) {
+      batches.add(insert, ps -> {
+        ps.setObject(1, e.itemId());
+        ps.setString(2, e.title());
+        ps.setString(3, e.content());
+        ps.setString(4, e.status());
+        uuid(ps, 5, e.categoryId());
+        uuid(ps, 6, e.ownerId());
+        time(ps, 7, e.at());
+        time(ps, 8, e.at());
+        ps.setLong(9, version);
+      });
+    } else if (event instanceof Item.Updated e) {
+      batches.add(update, ps -> {
+        ps.setString(1, e.title());
+        ps.setString(2, e.content());
+        ps.setString(3, e.status());
+        uuid(ps, 4, e.categoryId());
+        time(ps, 5, e.at());
+        ps.setLong(6, version);
+        ps.setObject(7, e.itemId());
+      });
+    } else if (event instanceof Item.Deleted e) {
+      batches.add(delete, ps -> {
+        time(ps, 1, e.at());
+        time(ps, 2, e.at());
+        ps.setLong(3, version);
+        ps.setObject(4, e.itemId());
+      });
+    } else if (event instanceof Item.Restored e) {
+      batches.add(restore, ps -> {
+        time(ps, 1, e.at());
+        ps.setLong(2, version);
+        ps.setObject(3, e.itemId());
+      });
+    } else {
+      throw new IllegalArgumentException("items projection cannot handle " + event.getClass().getName());
+    }
+  }
+
+  private static void uuid(PreparedStatement ps, int index, UUID value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.OTHER);
+    } else {
+      ps.setObject(index, value);
+    }
+  }
+
+  private static void time(PreparedStatement ps, int index, Instant at) throws SQLException {
+    ps.setObject(index, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+  }
+}

@@ -1,0 +1,59 @@
+package io.tablecast.projection;
+
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import akka.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import akka.persistence.query.Offset;
+import akka.projection.ProjectionBehavior;
+import akka.projection.ProjectionId;
+import akka.projection.eventsourced.EventEnvelope;
+import akka.projection.eventsourced.javadsl.EventSourcedProvider;
+import akka.projection.javadsl.GroupedProjection;
+import akka.projection.javadsl.SourceProvider;
+import akka.projection.jdbc.javadsl.JdbcProjection;
+import io.tablecast.Settings;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Runs one generation of a projection as {@code slices} instances, one per event tag, spread over
+ * the cluster by a ShardedDaemonProcess. Each instance commits a batch of rows and its offset in one
+ * transaction (exactly-once).
+ */
+public final class ProjectionRunner {
+  private ProjectionRunner() {}
+
+  public static <E> void start(
+      ActorSystem<?> system, Settings settings, DataSource dataSource, ReadProjection<E> projection, int generation) {
+    String schema = Generations.schema(projection.name(), generation);
+    ShardedDaemonProcess.get(system)
+        .init(
+            ProjectionBehavior.Command.class,
+            projection.projectionName(generation),
+            settings.projections().slices(),
+            slice -> ProjectionBehavior.create(instance(system, settings, dataSource, projection, generation, schema, slice)),
+            ShardedDaemonProcessSettings.create(system),
+            Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  private static <E> GroupedProjection<Offset, EventEnvelope<E>> instance(
+      ActorSystem<?> system,
+      Settings settings,
+      DataSource dataSource,
+      ReadProjection<E> projection,
+      int generation,
+      String schema,
+      int slice) {
+    String tag = projection.tag(slice);
+    SourceProvider<Offset, EventEnvelope<E>> events =
+        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    return JdbcProjection.groupedWithin(
+            ProjectionId.of(projection.projectionName(generation), tag),
+            events,
+            () -> new PooledJdbcSession(dataSource),
+            () -> projection.handlerForSchema().apply(schema),
+            system)
+        .withGroup(settings.projections().groupAfterEnvelopes(), settings.projections().groupAfterDuration());
+  }
+}

@@ -1,0 +1,170 @@
+package io.tablecast.item;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import com.typesafe.config.ConfigFactory;
+import io.tablecast.Settings;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Item aggregate on its own: given commands, expect events, state and replies. */
+class ItemTest {
+  private static ActorTestKit testKit;
+  private static Settings settings;
+
+  private final UUID id = UUID.randomUUID();
+  private EventSourcedBehaviorTestKit<Item.Command, Item.Event, Item.State> item;
+
+  @BeforeAll
+  static void startTestKit() {
+    var config = ConfigFactory.parseString("akka.actor.provider = local")
+        .withFallback(EventSourcedBehaviorTestKit.config())
+        .withFallback(ConfigFactory.load());
+    testKit = ActorTestKit.create(config);
+    settings = Settings.from(config);
+  }
+
+  @AfterAll
+  static void stopTestKit() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void newItem() {
+    // Serialization of every command, event, reply and state is verified by the test kit.
+    item = EventSourcedBehaviorTestKit.create(testKit.system(), Item.create(id.toString(), settings));
+  }
+
+  private CommandResultWithReply<Item.Command, Item.Event, Item.State, Item.Reply> create(String title, String content) {
+    return run(reply -> new Item.Create(title, content, null, null, null, reply));
+  }
+
+  private CommandResultWithReply<Item.Command, Item.Event, Item.State, Item.Reply> run(
+      java.util.function.Function<akka.actor.typed.ActorRef<Item.Reply>, Item.Command> command) {
+    return item.runCommand(command::apply);
+  }
+
+  private static Item.Changes changes(String title, String content, String status) {
+    return new Item.Changes(title, content, status, false, null);
+  }
+
+  @Test
+  void createRecordsCreatedWithDraftStatusAndVersionOne() {
+    var result = create("First", "Hello");
+    Item.Created created = result.eventOfType(Item.Created.class);
+    assertEquals(id, created.itemId());
+    assertEquals("First", created.title());
+    assertEquals("draft", created.status());
+    Item.Accepted reply = (Item.Accepted) result.reply();
+    assertEquals(1, reply.item().version());
+    assertEquals(created.at(), reply.item().createdAt());
+    assertEquals(created.at(), reply.item().updatedAt());
+    assertNull(reply.item().deletedAt());
+  }
+
+  @Test
+  void createTwiceIsRejected() {
+    create("First", "Hello");
+    var result = create("Again", "x");
+    assertTrue(result.hasNoEvents());
+    assertEquals(Item.Rejection.ALREADY_EXISTS, ((Item.Rejected) result.reply()).reason());
+  }
+
+  @Test
+  void invalidCreateIsRejectedWithoutEvents() {
+    var tooLong = create("x".repeat(201), "Hello");
+    assertTrue(tooLong.hasNoEvents());
+    assertEquals(Item.Rejection.INVALID, ((Item.Rejected) tooLong.reply()).reason());
+    var noContent = create("Title", null);
+    assertTrue(noContent.hasNoEvents());
+    var badStatus = run(reply -> new Item.Create("T", "c", "live", null, null, reply));
+    assertTrue(badStatus.hasNoEvents());
+    assertEquals(Item.Rejection.INVALID, ((Item.Rejected) badStatus.reply()).reason());
+  }
+
+  @Test
+  void partialUpdateChangesOnlyTheFieldsSent() {
+    create("First", "Hello");
+    var result = run(reply -> new Item.Update(changes(null, "Changed", null), null, reply));
+    Item.Updated updated = result.eventOfType(Item.Updated.class);
+    assertEquals("First", updated.title());
+    assertEquals("Changed", updated.content());
+    assertEquals(List.of("content"), updated.changed());
+    assertEquals(2, result.state().version());
+    assertEquals("First", result.state().title());
+  }
+
+  @Test
+  void updateThatChangesNothingPersistsNothing() {
+    create("First", "Hello");
+    var result = run(reply -> new Item.Update(changes("First", null, null), null, reply));
+    assertTrue(result.hasNoEvents());
+    assertEquals(1, ((Item.Accepted) result.reply()).item().version());
+  }
+
+  @Test
+  void staleExpectedVersionIsRejected() {
+    create("First", "Hello");
+    var result = run(reply -> new Item.Update(changes("New", null, null), 7L, reply));
+    assertTrue(result.hasNoEvents());
+    assertEquals(Item.Rejection.VERSION_MISMATCH, ((Item.Rejected) result.reply()).reason());
+    var ok = run(reply -> new Item.Update(changes("New", null, null), 1L, reply));
+    assertEquals("New", ok.eventOfType(Item.Updated.class).title());
+  }
+
+  @Test
+  void deleteThenUpdateIsRejectedUntilRestored() {
+    create("First", "Hello");
+    var deleted = run(reply -> new Item.Delete(null, reply));
+    Item.Deleted event = deleted.eventOfType(Item.Deleted.class);
+    assertEquals(event.at(), deleted.state().deletedAt());
+
+    var update = run(reply -> new Item.Update(changes("New", null, null), null, reply));
+    assertTrue(update.hasNoEvents());
+    assertEquals(Item.Rejection.DELETED, ((Item.Rejected) update.reply()).reason());
+    var deleteAgain = run(reply -> new Item.Delete(null, reply));
+    assertEquals(Item.Rejection.DELETED, ((Item.Rejected) deleteAgain.reply()).reason());
+
+    var restored = run(reply -> new Item.Restore(null, reply));
+    assertInstanceOf(Item.Restored.class, restored.event());
+    assertNull(restored.state().deletedAt());
+    assertEquals(3, restored.state().version());
+    var updateAfter = run(reply -> new Item.Update(changes("New", null, null), null, reply));
+    assertEquals("New", updateAfter.eventOfType(Item.Updated.class).title());
+  }
+
+  @Test
+  void restoringALiveItemIsRejected() {
+    create("First", "Hello");
+    var result = run(reply -> new Item.Restore(null, reply));
+    assertTrue(result.hasNoEvents());
+    assertEquals(Item.Rejection.NOT_DELETED, ((Item.Rejected) result.reply()).reason());
+  }
+
+  @Test
+  void commandsOnAMissingItemAreNotFound() {
+    var result = run(reply -> new Item.Update(changes("x", null, null), null, reply));
+    assertTrue(result.hasNoEvents());
+    assertEquals(Item.Rejection.NOT_FOUND, ((Item.Rejected) result.reply()).reason());
+  }
+
+  @Test
+  void stateSurvivesRestart() {
+    create("First", "Hello");
+    run(reply -> new Item.Update(changes(null, "Changed", "published"), null, reply));
+    var restarted = item.restart();
+    assertEquals("Changed", restarted.state().content());
+    assertEquals("published", restarted.state().status());
+    assertEquals(2, restarted.state().version());
+  }
+}

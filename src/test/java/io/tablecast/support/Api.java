@@ -1,0 +1,99 @@
+package io.tablecast.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** A plain HTTP client for the API under test: no Akka on the client side. */
+public final class Api {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+
+  public Api(String base) {
+    this.base = base;
+  }
+
+  public record Response(int status, HttpResponse<String> raw) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(raw.body());
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + raw.body(), e);
+      }
+    }
+
+    public String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+
+    public String contentType() {
+      return header("Content-Type");
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + raw.body();
+    }
+  }
+
+  public Response get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET(), Map.of());
+  }
+
+  public Response post(String path, String json) {
+    return send(HttpRequest.newBuilder(uri(path)).POST(body(json)), Map.of());
+  }
+
+  public Response patch(String path, String json) {
+    return patch(path, json, Map.of());
+  }
+
+  public Response patch(String path, String json, Map<String, String> headers) {
+    return send(HttpRequest.newBuilder(uri(path)).method("PATCH", body(json)), headers);
+  }
+
+  public Response delete(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).DELETE(), Map.of());
+  }
+
+  public Response send(String method, String path, String contentType, byte[] body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return send(b, Map.of());
+  }
+
+  private static HttpRequest.BodyPublisher body(String json) {
+    return HttpRequest.BodyPublishers.ofString(json);
+  }
+
+  private URI uri(String path) {
+    return URI.create(base + path);
+  }
+
+  private Response send(HttpRequest.Builder request, Map<String, String> headers) {
+    request.timeout(Duration.ofSeconds(15));
+    if (!request.build().bodyPublisher().map(p -> p.contentLength() == 0).orElse(true)) {
+      request.header("Content-Type", "application/json");
+    }
+    headers.forEach(request::header);
+    try {
+      HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.tablecast.support;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.tablecast.Tablecast;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A whole Tablecast node in this JVM, on its own embedded PostgreSQL and free ports. */
+public final class TestNode implements AutoCloseable {
+  public final Tablecast node;
+  public final Api api;
+  public final int managementPort;
+
+  private TestNode(Tablecast node, int managementPort) {
+    this.node = node;
+    this.managementPort = managementPort;
+    this.api = new Api("http://127.0.0.1:" + node.httpAddress().getPort());
+  }
+
+  public static TestNode start(Path dataDir) throws Exception {
+    return start(dataDir, Map.of());
+  }
+
+  public static TestNode start(Path dataDir, Map<String, Object> extra) throws Exception {
+    int management = Ports.free();
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("tablecast.data-dir", dataDir.toString());
+    overrides.put("tablecast.http.port", 0);
+    overrides.put("akka.remote.artery.canonical.port", 0);
+    overrides.put("akka.management.http.port", management);
+    overrides.putAll(extra);
+    Config config = ConfigFactory.load(ConfigFactory.parseMap(overrides));
+    return new TestNode(Tablecast.start(config), management);
+  }
+
+  @Override
+  public void close() {
+    node.stop();
+  }
+}
