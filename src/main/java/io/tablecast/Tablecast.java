@@ -84,8 +84,9 @@ public final class Tablecast {
               .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
       Readiness.get(system).markStarted();
       log.info(
-          "Tablecast started in {} ms: HTTP on {}, management on port {}",
+          "Tablecast started in {} ms ({} ms since JVM start): HTTP on {}, management on port {}",
           Duration.ofNanos(System.nanoTime() - began).toMillis(),
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
           binding.localAddress(),
           config.getInt("akka.management.http.port"));
       return new Tablecast(system, database, binding);

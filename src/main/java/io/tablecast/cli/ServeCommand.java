@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import io.tablecast.Tablecast;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import sun.misc.Signal;
 
 @Command(
     name = "serve",
@@ -14,7 +15,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Tablecast node = Tablecast.start(ConfigFactory.load());
-    // Runs until the actor system terminates (SIGTERM runs coordinated shutdown).
+    // SIGTERM / Ctrl-C run the coordinated shutdown to its end (HTTP unbinds, projections stop,
+    // then the database closes) before the JVM's shutdown hooks, so the embedded PostgreSQL is not
+    // stopped under the projections' feet.
+    Signal.handle(new Signal("TERM"), signal -> node.stop());
+    Signal.handle(new Signal("INT"), signal -> node.stop());
     node.system().getWhenTerminated().toCompletableFuture().join();
     return 0;
   }

@@ -13,6 +13,7 @@ import java.util.Map;
 /** A plain HTTP client for the API under test: no Akka on the client side. */
 public final class Api {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, String> JSON_BODY = Map.of("Content-Type", "application/json");
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
@@ -49,15 +50,17 @@ public final class Api {
   }
 
   public Response post(String path, String json) {
-    return send(HttpRequest.newBuilder(uri(path)).POST(body(json)), Map.of());
+    return send(HttpRequest.newBuilder(uri(path)).POST(body(json)), JSON_BODY);
   }
 
   public Response patch(String path, String json) {
-    return patch(path, json, Map.of());
+    return patch(path, json, JSON_BODY);
   }
 
   public Response patch(String path, String json, Map<String, String> headers) {
-    return send(HttpRequest.newBuilder(uri(path)).method("PATCH", body(json)), headers);
+    Map<String, String> all = new java.util.HashMap<>(JSON_BODY);
+    all.putAll(headers);
+    return send(HttpRequest.newBuilder(uri(path)).method("PATCH", body(json)), all);
   }
 
   public Response delete(String path) {
@@ -82,9 +85,6 @@ public final class Api {
 
   private Response send(HttpRequest.Builder request, Map<String, String> headers) {
     request.timeout(Duration.ofSeconds(15));
-    if (!request.build().bodyPublisher().map(p -> p.contentLength() == 0).orElse(true)) {
-      request.header("Content-Type", "application/json");
-    }
     headers.forEach(request::header);
     try {
       HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());

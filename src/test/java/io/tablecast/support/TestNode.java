@@ -31,7 +31,7 @@ public final class TestNode implements AutoCloseable {
     overrides.put("akka.remote.artery.canonical.port", 0);
     overrides.put("akka.management.http.port", management);
     overrides.putAll(extra);
-    Config config = ConfigFactory.load(ConfigFactory.parseMap(overrides));
+    Config config = ConfigFactory.load(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultApplication()));
     return new TestNode(Tablecast.start(config), management);
   }
 
