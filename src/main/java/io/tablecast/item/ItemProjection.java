@@ -2,17 +2,12 @@ package io.tablecast.item;
 
 import akka.projection.eventsourced.EventEnvelope;
 import akka.projection.jdbc.javadsl.JdbcHandler;
+import io.tablecast.db.Sql;
 import io.tablecast.projection.PooledJdbcSession;
 import io.tablecast.projection.ReadProjection;
 import io.tablecast.projection.StatementBatches;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Casts Item events into the {@code items} table of one generation. Times come from the events and
@@ -62,10 +57,10 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
         ps.setString(2, e.title());
         ps.setString(3, e.content());
         ps.setString(4, e.status());
-        uuid(ps, 5, e.categoryId());
-        uuid(ps, 6, e.ownerId());
-        time(ps, 7, e.at());
-        time(ps, 8, e.at());
+        Sql.setUuid(ps, 5, e.categoryId());
+        Sql.setUuid(ps, 6, e.ownerId());
+        Sql.setTime(ps, 7, e.at());
+        Sql.setTime(ps, 8, e.at());
         ps.setLong(9, version);
       });
     } else if (event instanceof Item.Updated e) {
@@ -73,21 +68,21 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
         ps.setString(1, e.title());
         ps.setString(2, e.content());
         ps.setString(3, e.status());
-        uuid(ps, 4, e.categoryId());
-        time(ps, 5, e.at());
+        Sql.setUuid(ps, 4, e.categoryId());
+        Sql.setTime(ps, 5, e.at());
         ps.setLong(6, version);
         ps.setObject(7, e.itemId());
       });
     } else if (event instanceof Item.Deleted e) {
       batches.add(delete, ps -> {
-        time(ps, 1, e.at());
-        time(ps, 2, e.at());
+        Sql.setTime(ps, 1, e.at());
+        Sql.setTime(ps, 2, e.at());
         ps.setLong(3, version);
         ps.setObject(4, e.itemId());
       });
     } else if (event instanceof Item.Restored e) {
       batches.add(restore, ps -> {
-        time(ps, 1, e.at());
+        Sql.setTime(ps, 1, e.at());
         ps.setLong(2, version);
         ps.setObject(3, e.itemId());
       });
@@ -96,15 +91,4 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
     }
   }
 
-  private static void uuid(PreparedStatement ps, int index, UUID value) throws SQLException {
-    if (value == null) {
-      ps.setNull(index, Types.OTHER);
-    } else {
-      ps.setObject(index, value);
-    }
-  }
-
-  private static void time(PreparedStatement ps, int index, Instant at) throws SQLException {
-    ps.setObject(index, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-  }
 }

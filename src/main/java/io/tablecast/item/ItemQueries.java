@@ -1,12 +1,12 @@
 package io.tablecast.item;
 
+import io.tablecast.db.Sql;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.Page;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -70,20 +70,15 @@ public final class ItemQueries {
 
   private static ItemView row(ResultSet rs) throws SQLException {
     return new ItemView(
-        rs.getObject("id", UUID.class),
+        Sql.uuid(rs, "id"),
         rs.getString("title"),
         rs.getString("content"),
-        rs.getObject("category_id", UUID.class),
+        Sql.uuid(rs, "category_id"),
         rs.getString("status"),
-        rs.getObject("owner_id", UUID.class),
+        Sql.uuid(rs, "owner_id"),
         rs.getLong("version"),
-        instant(rs, "created_at"),
-        instant(rs, "updated_at"),
-        instant(rs, "deleted_at"));
-  }
-
-  private static java.time.Instant instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
+        Sql.instant(rs, "created_at"),
+        Sql.instant(rs, "updated_at"),
+        Sql.instant(rs, "deleted_at"));
   }
 }

@@ -1,7 +1,6 @@
 package io.tablecast.item;
 
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.DispatcherSelector;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.http.javadsl.model.HttpResponse;
@@ -15,6 +14,7 @@ import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.FieldError;
 import io.tablecast.Settings;
+import io.tablecast.http.Blocking;
 import io.tablecast.http.Ids;
 import io.tablecast.http.Json;
 import io.tablecast.http.ListParams;
@@ -27,9 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /** /api/items: commands go to the Item aggregate, reads come from the items read table. */
@@ -41,14 +39,14 @@ public final class ItemRoutes extends AllDirectives {
   private final ClusterSharding sharding;
   private final Settings settings;
   private final ItemQueries queries;
-  private final Executor jdbc;
+  private final Blocking blocking;
   private final Duration askTimeout;
 
   public ItemRoutes(ActorSystem<?> system, Settings settings, ItemQueries queries) {
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
     this.queries = queries;
-    this.jdbc = system.dispatchers().lookup(DispatcherSelector.fromConfig("tablecast-jdbc-dispatcher"));
+    this.blocking = new Blocking(system);
     this.askTimeout = settings.http().askTimeout();
   }
 
@@ -134,7 +132,7 @@ public final class ItemRoutes extends AllDirectives {
     if (!errors.isEmpty()) {
       return complete(Problem.validation(errors).toResponse());
     }
-    return completeWithFuture(blocking(() -> queries.find(id, includeDeleted)
+    return completeWithFuture(blocking.run(() -> queries.find(id, includeDeleted)
         .map(item -> withETag(Json.response(StatusCodes.OK, item), item.version()))
         .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "item " + id + " does not exist"))));
   }
@@ -145,22 +143,7 @@ public final class ItemRoutes extends AllDirectives {
     if (!errors.isEmpty()) {
       return complete(Problem.validation(errors).toResponse());
     }
-    return completeWithFuture(blocking(() -> Json.response(StatusCodes.OK, queries.list(params))));
-  }
-
-  private CompletionStage<HttpResponse> blocking(Query<HttpResponse> query) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return query.run();
-      } catch (Exception e) {
-        throw new java.util.concurrent.CompletionException(e);
-      }
-    }, jdbc);
-  }
-
-  @FunctionalInterface
-  private interface Query<T> {
-    T run() throws Exception;
+    return completeWithFuture(blocking.run(() -> Json.response(StatusCodes.OK, queries.list(params))));
   }
 
   private Route itemId(String text, Function<UUID, Route> inner) {
