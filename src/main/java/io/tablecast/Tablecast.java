@@ -17,6 +17,7 @@ import io.tablecast.item.Item;
 import io.tablecast.item.ItemProjection;
 import io.tablecast.item.ItemQueries;
 import io.tablecast.item.ItemRoutes;
+import io.tablecast.metrics.Metrics;
 import io.tablecast.projection.Generations;
 import io.tablecast.projection.ProjectionRunner;
 import io.tablecast.projection.ReadProjection;
@@ -77,9 +78,11 @@ public final class Tablecast {
       for (int i = 0; i < live.length; i++) {
         ProjectionRunner.start(system, settings, database.dataSource(), PROJECTIONS.get(i), live[i]);
       }
-      ItemRoutes items = new ItemRoutes(system, settings, new ItemQueries(database.dataSource()));
+      Metrics metrics = new Metrics();
+      metrics.databasePool(database.pool());
+      ItemRoutes items = new ItemRoutes(system, settings, metrics, new ItemQueries(database.dataSource()));
       ServerBinding binding =
-          HttpServer.start(system, settings, items.routes())
+          HttpServer.start(system, settings, metrics, items.routes())
               .toCompletableFuture()
               .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
       Readiness.get(system).markStarted();

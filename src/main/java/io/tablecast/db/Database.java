@@ -63,6 +63,11 @@ public final class Database implements AutoCloseable {
     return pool;
   }
 
+  /** The pool itself, for its metrics. */
+  public HikariDataSource pool() {
+    return pool;
+  }
+
   /** Connection settings for akka-persistence-jdbc's own pool, journal schema first on the search path. */
   public Config journalConfig() {
     String journalUrl = withParameters(url, "currentSchema=" + JOURNAL_SCHEMA + "&reWriteBatchedInserts=true");

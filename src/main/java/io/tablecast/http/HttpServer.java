@@ -15,6 +15,14 @@ import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.pattern.AskTimeoutException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tablecast.Settings;
+import io.tablecast.metrics.Metrics;
+import io.tablecast.metrics.RouteLabel;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.MDC;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.headers.RawHeader;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -29,18 +37,48 @@ public final class HttpServer extends AllDirectives {
   /** What clients are told to wait after a fault that passes by itself (database away, node busy). */
   private static final long RETRY_AFTER_SECONDS = 2;
 
-  private HttpServer() {}
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
-  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Settings settings, Route api) {
-    Route route = new HttpServer().sealed(api);
+  private final Metrics metrics;
+
+  private HttpServer(Metrics metrics) {
+    this.metrics = metrics;
+  }
+
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Settings settings, Metrics metrics, Route api) {
+    HttpServer server = new HttpServer(metrics);
+    Route route = server.observed(server.concat(server.metricsRoute(), api));
     return Http.get(system)
         .newServerAt(settings.http().iface(), settings.http().port())
         .bind(route)
         .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
   }
 
-  private Route sealed(Route api) {
-    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> api));
+  /**
+   * Every request gets a request id (the client's X-Request-Id if it sent a sane one), echoed in
+   * the response and written with any fault it causes; its route, status and latency are counted.
+   */
+  private Route observed(Route api) {
+    return extractRequest(request -> {
+      long began = System.nanoTime();
+      String requestId = request.getHeader("X-Request-Id")
+          .map(h -> h.value())
+          .filter(id -> REQUEST_ID.matcher(id).matches())
+          .orElseGet(() -> UUID.randomUUID().toString());
+      String method = request.method().value();
+      String route = RouteLabel.of(request.getUri().path());
+      return mapResponse(
+          response -> {
+            metrics.httpRequest(method, route, response.status().intValue(), (System.nanoTime() - began) / 1e9);
+            return response.addHeader(RawHeader.create("X-Request-Id", requestId));
+          },
+          () -> handleExceptions(exceptions(requestId), () -> handleRejections(rejections(), () -> api)));
+    });
+  }
+
+  private Route metricsRoute() {
+    return path("metrics", () -> get(() -> complete(HttpResponse.create()
+        .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())))));
   }
 
   private RejectionHandler rejections() {
@@ -82,9 +120,16 @@ public final class HttpServer extends AllDirectives {
         .withHeaders(response.getHeaders());
   }
 
-  private ExceptionHandler exceptions() {
+  private ExceptionHandler exceptions(String requestId) {
     return ExceptionHandler.newBuilder()
-        .matchAny(e -> complete(forFault(unwrap(e))))
+        .matchAny(e -> {
+          MDC.put("request_id", requestId);
+          try {
+            return complete(forFault(unwrap(e)));
+          } finally {
+            MDC.remove("request_id");
+          }
+        })
         .build();
   }
 

@@ -19,6 +19,7 @@ import io.tablecast.http.Ids;
 import io.tablecast.http.Json;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.Problem;
+import io.tablecast.metrics.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -40,9 +41,11 @@ public final class ItemRoutes extends AllDirectives {
   private final Settings settings;
   private final ItemQueries queries;
   private final Blocking blocking;
+  private final Metrics metrics;
   private final Duration askTimeout;
 
-  public ItemRoutes(ActorSystem<?> system, Settings settings, ItemQueries queries) {
+  public ItemRoutes(ActorSystem<?> system, Settings settings, Metrics metrics, ItemQueries queries) {
+    this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
     this.queries = queries;
@@ -107,7 +110,8 @@ public final class ItemRoutes extends AllDirectives {
       akka.http.javadsl.model.StatusCode success) {
     EntityRef<Item.Command> item = sharding.entityRefFor(Item.ENTITY_TYPE_KEY, id.toString());
     CompletionStage<HttpResponse> response =
-        item.ask(command::apply, askTimeout).thenApply(reply -> {
+        item.ask(command::apply, askTimeout).whenComplete((reply, failure) -> metrics.command("item", outcome(reply)))
+            .thenApply(reply -> {
           if (reply instanceof Item.Accepted accepted) {
             return withETag(Json.response(success, ItemView.of(accepted.item())), accepted.item().version())
                 .addHeader(Location.create("/api/items/" + id));
@@ -115,6 +119,13 @@ public final class ItemRoutes extends AllDirectives {
           return rejection((Item.Rejected) reply);
         });
     return completeWithFuture(response);
+  }
+
+  private static String outcome(Item.Reply reply) {
+    if (reply instanceof Item.Rejected rejected) {
+      return rejected.reason().name().toLowerCase(java.util.Locale.ROOT);
+    }
+    return reply == null ? "failed" : "accepted";
   }
 
   private static HttpResponse rejection(Item.Rejected rejected) {
