@@ -63,6 +63,19 @@ public final class Database implements AutoCloseable {
     return pool;
   }
 
+  /** Connection settings, for a process that should use the same database. */
+  public String url() {
+    return url;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  public String password() {
+    return password;
+  }
+
   /** The pool itself, for its metrics. */
   public HikariDataSource pool() {
     return pool;

@@ -1,0 +1,127 @@
+package io.tablecast.bench;
+
+import com.typesafe.config.ConfigFactory;
+import io.tablecast.Settings;
+import io.tablecast.db.Database;
+import io.tablecast.db.Migrations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Measure Tablecast against same-run baselines on this machine and print a table, then one JSON line.",
+        "Starts its own embedded PostgreSQL and service process (nothing else needs to run)."},
+    footer = {"", "Examples:",
+        "  java -jar tablecast.jar bench --quick          # under 2 minutes",
+        "  java -jar tablecast.jar bench                  # the full run: 1,000,000 events"})
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--quick", description = "Small sizes and short runs (under 2 minutes).")
+  boolean quick;
+
+  @Option(names = "--events", description = "Events in the journal for catch-up, rebuild and reads (default 1000000; --quick 20000).")
+  Integer events;
+
+  @Option(names = "--seconds", description = "Length of each load step in seconds (default 20; --quick 4).")
+  Integer seconds;
+
+  @Option(names = "--concurrency", split = ",", description = "Client concurrencies for create-item (default 1,16,64).")
+  List<Integer> concurrency = List.of(1, 16, 64);
+
+  @Option(names = "--service-heap", description = "Maximum heap of the service process (default 512m).")
+  String serviceHeap = "512m";
+
+  @Override
+  public Integer call() throws Exception {
+    int eventCount = events != null ? events : quick ? 20_000 : 1_000_000;
+    Duration step = Duration.ofSeconds(seconds != null ? seconds : quick ? 4 : 20);
+    Path dir = Files.createTempDirectory("tablecast-bench");
+    Settings settings = Settings.from(ConfigFactory.parseMap(Map.of("tablecast.data-dir", dir.toString()))
+        .withFallback(ConfigFactory.load()));
+    Report report = new Report();
+    try (Database db = Database.open(settings)) {
+      Migrations.journal(db.dataSource()).migrate();
+      Baselines baselines = new Baselines(db.url(), db.user(), db.password());
+
+      System.out.printf("Seeding %,d item events into the journal...%n", eventCount);
+      List<UUID> ids = JournalSeeder.seed(db.dataSource(), eventCount, settings.projections().slices());
+      report.put("events", eventCount);
+      report.put("batch_inserts_per_s", baselines.batchInserts(Math.min(eventCount, 200_000)));
+
+      Map<String, String> env = Map.of(
+          "DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "DATABASE_PASSWORD", db.password(),
+          "DATA_DIR", dir.toString());
+      CatchUp catchUp = CatchUp.watch(db.dataSource(), eventCount);
+      try (ServiceProcess service = ServiceProcess.start(env, serviceHeap, dir.resolve("service.log"))) {
+        Measurements m = new Measurements(service.url);
+        double catchupSeconds = catchUp.await(Duration.ofMinutes(30));
+        report.put("catchup_events_per_s", eventCount / catchupSeconds);
+        report.put("catchup_s", catchupSeconds);
+        report.ratio("catchup_ratio", "catchup_events_per_s", "batch_inserts_per_s");
+
+        report.put("get_p99_ms", m.getById(ids, 8, step).latency().percentileMs(99));
+        report.put("list_p99_ms", m.listPages(eventCount, 8, step).latency().percentileMs(99));
+
+        for (int c : concurrency) {
+          Measurements.Creates creates = m.createItems(c, step, c == concurrency.get(concurrency.size() - 1));
+          report.table("create-item c=" + c, creates.load());
+          if (c == concurrency.get(concurrency.size() - 1)) {
+            report.put("commands_per_s", creates.load().perSecond());
+            report.put("command_p50_ms", creates.load().latency().percentileMs(50));
+            report.put("command_p99_ms", creates.load().latency().percentileMs(99));
+            report.put("lag_p99_ms", creates.lag().percentileMs(99));
+            Load.Result raw = baselines.rawInserts(c, step);
+            report.table("raw insert c=" + c, raw);
+            report.put("raw_inserts_per_s", raw.perSecond());
+            report.ratio("command_ratio", "commands_per_s", "raw_inserts_per_s");
+          }
+        }
+        Rebuild.Result rebuild = Rebuild.run(service.url, Map.of(), "items", Duration.ofMinutes(30));
+        report.put("rebuild_events_per_s", rebuild == null ? null : eventCount / rebuild.seconds());
+        report.put("rebuild_s", rebuild == null ? null : rebuild.seconds());
+        report.put("heap_peak_mb", service.heapPeakMb());
+      }
+    }
+    report.print();
+    return 0;
+  }
+
+  /** The numbers of one run, printed as a table and, last, as one JSON object. */
+  static final class Report {
+    private final Map<String, Object> values = new LinkedHashMap<>();
+    private final StringBuilder table = new StringBuilder();
+
+    void put(String key, Object value) {
+      values.put(key, value instanceof Double d ? Math.round(d * 100) / 100.0 : value);
+    }
+
+    void ratio(String key, String numerator, String denominator) {
+      Object n = values.get(numerator);
+      Object d = values.get(denominator);
+      if (n instanceof Number a && d instanceof Number b && b.doubleValue() > 0) {
+        put(key, Math.round(a.doubleValue() / b.doubleValue() * 1000) / 1000.0);
+      }
+    }
+
+    void table(String label, Load.Result r) {
+      table.append(String.format("%-22s %10.0f /s   p50 %7.2f ms   p99 %7.2f ms   failed %d%n",
+          label, r.perSecond(), r.latency().percentileMs(50), r.latency().percentileMs(99), r.failures()));
+    }
+
+    void print() throws Exception {
+      System.out.println();
+      System.out.print(table);
+      values.forEach((k, v) -> System.out.printf("%-22s %s%n", k, v));
+      System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(values));
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.tablecast.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The HTTP side of the benchmark: reads, writes and write-to-read lag against the service. */
+final class Measurements {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  record Creates(Load.Result load, Stats lag) {}
+
+  private final String url;
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  Measurements(String url) {
+    this.url = url;
+  }
+
+  Load.Result getById(List<UUID> ids, int concurrency, Duration duration) throws InterruptedException {
+    return Load.run(concurrency, duration, worker ->
+        get("/api/items/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()))) == 200);
+  }
+
+  /** A sorted page somewhere in the first 10,000 rows of the whole table. */
+  Load.Result listPages(int rows, int concurrency, Duration duration) throws InterruptedException {
+    int maxSkip = Math.max(1, Math.min(rows, 10_000) - 50);
+    return Load.run(concurrency, duration, worker ->
+        get("/api/items?sort=-created_at&limit=50&skip=" + ThreadLocalRandom.current().nextInt(maxSkip)) == 200);
+  }
+
+  /**
+   * create-item at the given concurrency; with {@code measureLag}, one more client meanwhile
+   * creates items and polls each until the read side shows it (write-to-read visibility).
+   */
+  Creates createItems(int concurrency, Duration duration, boolean measureLag) throws InterruptedException {
+    Stats lag = new Stats();
+    AtomicBoolean running = new AtomicBoolean(true);
+    Thread sampler = new Thread(() -> {
+      while (running.get()) {
+        try {
+          HttpResponse<String> created = post("/api/items", "{\"title\":\"lag probe\",\"content\":\"c\"}");
+          long acknowledged = System.nanoTime();
+          if (created.statusCode() != 201) {
+            continue;
+          }
+          String id = created.body().substring(created.body().indexOf("\"id\":\"") + 6, created.body().indexOf("\"id\":\"") + 42);
+          while (running.get() && get("/api/items/" + id) != 200) {
+            Thread.sleep(2);
+          }
+          lag.add(System.nanoTime() - acknowledged);
+        } catch (Exception e) {
+          // a failed probe is not a lag sample
+        }
+      }
+    }, "bench-lag-probe");
+    if (measureLag) {
+      sampler.start();
+    }
+    Load.Result result = Load.run(concurrency, duration, worker ->
+        post("/api/items", "{\"title\":\"bench\",\"content\":\"created by the benchmark\"}").statusCode() == 201);
+    running.set(false);
+    if (measureLag) {
+      sampler.join();
+    }
+    return new Creates(result, lag);
+  }
+
+  private int get(String path) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(TIMEOUT).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private HttpResponse<String> post(String path, String json) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(TIMEOUT)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

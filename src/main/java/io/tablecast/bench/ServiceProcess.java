@@ -1,0 +1,112 @@
+package io.tablecast.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The service under test in its own JVM (same classpath), and its heap as /metrics reports it. */
+final class ServiceProcess implements AutoCloseable {
+  private static final Pattern HEAP_USED = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"\\} ([0-9.eE+]+)$");
+
+  final String url;
+  private final Process process;
+  private final int managementPort;
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final AtomicLong heapPeak = new AtomicLong();
+  private final Thread heapWatcher;
+
+  private ServiceProcess(Process process, int httpPort, int managementPort) {
+    this.process = process;
+    this.url = "http://127.0.0.1:" + httpPort;
+    this.managementPort = managementPort;
+    this.heapWatcher = new Thread(this::watchHeap, "bench-heap-watcher");
+    heapWatcher.setDaemon(true);
+  }
+
+  static ServiceProcess start(Map<String, String> env, String maxHeap, Path log) throws IOException, InterruptedException {
+    int http = freePort();
+    int management = freePort();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
+        "io.tablecast.Main", "serve");
+    pb.environment().putAll(env);
+    pb.environment().put("HTTP_PORT", Integer.toString(http));
+    pb.environment().put("MANAGEMENT_PORT", Integer.toString(management));
+    pb.environment().put("REMOTE_PORT", Integer.toString(freePort()));
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ServiceProcess service = new ServiceProcess(pb.start(), http, management);
+    service.awaitReady(Duration.ofSeconds(120));
+    service.heapWatcher.start();
+    return service;
+  }
+
+  private void awaitReady(Duration within) throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("the service exited with " + process.exitValue() + " during start-up");
+      }
+      try {
+        HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/ready"))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IOException("the service was not ready within " + within);
+  }
+
+  private void watchHeap() {
+    while (process.isAlive()) {
+      try {
+        String metrics = client.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = HEAP_USED.matcher(metrics);
+        if (m.find()) {
+          long used = (long) Double.parseDouble(m.group(1));
+          heapPeak.accumulateAndGet(used, Math::max);
+        }
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        return;
+      } catch (Exception e) {
+        // a missed sample; the next one counts
+      }
+    }
+  }
+
+  double heapPeakMb() {
+    return heapPeak.get() / (1024.0 * 1024.0);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    heapWatcher.interrupt();
+    process.destroy();
+    process.waitFor();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static String classpathJar() {
+    return System.getProperty("java.class.path").split(File.pathSeparator)[0];
+  }
+}
