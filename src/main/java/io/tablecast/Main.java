@@ -1,6 +1,7 @@
 package io.tablecast;
 
 import io.tablecast.cli.ServeCommand;
+import io.tablecast.cli.UsersCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tablecast 0.1.0",
     description = "Event-sourced items, categories and users on Akka and PostgreSQL.",
-    subcommands = {ServeCommand.class})
+    subcommands = {ServeCommand.class, UsersCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));

@@ -20,6 +20,14 @@ import io.tablecast.item.ItemRoutes;
 import io.tablecast.projection.Generations;
 import io.tablecast.projection.ProjectionRunner;
 import io.tablecast.projection.ReadProjection;
+import io.tablecast.unique.Reservations;
+import io.tablecast.unique.UniqueValue;
+import io.tablecast.user.Accounts;
+import io.tablecast.user.Passwords;
+import io.tablecast.user.User;
+import io.tablecast.user.UserProjection;
+import io.tablecast.user.UserQueries;
+import io.tablecast.user.UserRoutes;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +44,7 @@ public final class Tablecast {
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
   /** Every projection, each owning the read tables of db/read/&lt;name&gt;. */
-  public static final List<ReadProjection<?>> PROJECTIONS = List.of(ItemProjection.definition());
+  public static final List<ReadProjection<?>> PROJECTIONS = List.of(ItemProjection.definition(), UserProjection.definition());
 
   private final ActorSystem<Void> system;
   private final Database database;
@@ -74,12 +82,17 @@ public final class Tablecast {
       AkkaManagement.get(system).start().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
 
       Item.init(system, settings);
+      UniqueValue.init(system, settings);
+      User.init(system, settings);
       for (int i = 0; i < live.length; i++) {
         ProjectionRunner.start(system, settings, database.dataSource(), PROJECTIONS.get(i), live[i]);
       }
       ItemRoutes items = new ItemRoutes(system, settings, new ItemQueries(database.dataSource()));
+      Accounts accounts = new Accounts(system, settings, new Reservations(system, settings), new Passwords(settings.auth()));
+      bootstrapAdmin(settings, accounts);
+      UserRoutes users = new UserRoutes(system, settings, accounts, new UserQueries(database.dataSource()));
       ServerBinding binding =
-          HttpServer.start(system, settings, items.routes())
+          HttpServer.start(system, settings, items.routes().orElse(users.routes()))
               .toCompletableFuture()
               .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
       Readiness.get(system).markStarted();
@@ -94,6 +107,22 @@ public final class Tablecast {
       database.close();
       throw e;
     }
+  }
+
+  /** ADMIN_EMAIL + ADMIN_PASSWORD: that user exists and is an admin before the node reports ready. */
+  private static void bootstrapAdmin(Settings settings, Accounts accounts) throws Exception {
+    String email = settings.auth().adminEmail();
+    String password = settings.auth().adminPassword();
+    if (email.isBlank() && password.isEmpty()) {
+      return;
+    }
+    List<io.tablecast.FieldError> errors = new java.util.ArrayList<>(User.validateEmail(User.normalizeEmail(email)));
+    errors.addAll(User.validatePassword(password));
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException("ADMIN_EMAIL / ADMIN_PASSWORD: " + errors.get(0).field() + " " + errors.get(0).message());
+    }
+    accounts.ensureAdmin(email, password).toCompletableFuture()
+        .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** A lone node forms its own cluster, unless seed nodes (or, later, bootstrap) say otherwise. */
