@@ -29,7 +29,8 @@ public record Settings(
 
   public record Aggregates(int snapshotEvery, int keepSnapshots) {}
 
-  public record Queries(int defaultLimit, int maxLimit) {}
+  /** {@code minVersionWait}: how long a read with {@code min_version} waits for the read table to catch up. */
+  public record Queries(int defaultLimit, int maxLimit, Duration minVersionWait) {}
 
   /** Access tokens, the bootstrap admin, login throttling and password hashing cost. */
   public record Auth(
@@ -76,7 +77,7 @@ public record Settings(
             db.getDuration("connection-timeout")),
         new Projections(slices, p.getInt("group-after-envelopes"), p.getDuration("group-after-duration")),
         new Aggregates(t.getInt("aggregates.snapshot-every"), t.getInt("aggregates.keep-snapshots")),
-        new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit")),
+        new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit"), t.getDuration("queries.min-version-wait")),
         t.getBoolean("cluster.join-self"),
         auth(t, mode.equals("production")));
   }

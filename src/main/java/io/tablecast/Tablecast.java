@@ -9,6 +9,12 @@ import akka.cluster.typed.Join;
 import akka.http.javadsl.ServerBinding;
 import akka.management.javadsl.AkkaManagement;
 import com.typesafe.config.Config;
+import io.tablecast.category.Categories;
+import io.tablecast.category.Category;
+import io.tablecast.category.CategoryDetacher;
+import io.tablecast.category.CategoryProjection;
+import io.tablecast.category.CategoryQueries;
+import io.tablecast.category.CategoryRoutes;
 import io.tablecast.cluster.Readiness;
 import io.tablecast.db.Database;
 import io.tablecast.db.Migrations;
@@ -44,7 +50,7 @@ public final class Tablecast {
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
   /** Every projection, each owning the read tables of db/read/&lt;name&gt;. */
-  public static final List<ReadProjection<?>> PROJECTIONS = List.of(ItemProjection.definition(), UserProjection.definition());
+  public static final List<ReadProjection<?>> PROJECTIONS = List.of(ItemProjection.definition(), UserProjection.definition(), CategoryProjection.definition());
 
   private final ActorSystem<Void> system;
   private final Database database;
@@ -84,15 +90,22 @@ public final class Tablecast {
       Item.init(system, settings);
       UniqueValue.init(system, settings);
       User.init(system, settings);
+      Category.init(system, settings);
       for (int i = 0; i < live.length; i++) {
         ProjectionRunner.start(system, settings, database.dataSource(), PROJECTIONS.get(i), live[i]);
       }
-      ItemRoutes items = new ItemRoutes(system, settings, new ItemQueries(database.dataSource()));
-      Accounts accounts = new Accounts(system, settings, new Reservations(system, settings), new Passwords(settings.auth()));
+      // Deleting a category detaches its items; it waits for the live items generation to catch up.
+      CategoryDetacher.start(system, settings, database.dataSource(),
+          ItemProjection.definition().projectionName(live[indexOf(ItemProjection.NAME)]));
+      Reservations reservations = new Reservations(system, settings);
+      Categories categories = new Categories(system, settings, reservations);
+      ItemRoutes items = new ItemRoutes(system, settings, new ItemQueries(database.dataSource()), categories);
+      CategoryRoutes categoryRoutes = new CategoryRoutes(system, settings, categories, new CategoryQueries(database.dataSource()));
+      Accounts accounts = new Accounts(system, settings, reservations, new Passwords(settings.auth()));
       bootstrapAdmin(settings, accounts);
       UserRoutes users = new UserRoutes(system, settings, accounts, new UserQueries(database.dataSource()));
       ServerBinding binding =
-          HttpServer.start(system, settings, items.routes().orElse(users.routes()))
+          HttpServer.start(system, settings, items.routes().orElse(users.routes()).orElse(categoryRoutes.routes()))
               .toCompletableFuture()
               .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
       Readiness.get(system).markStarted();
@@ -107,6 +120,15 @@ public final class Tablecast {
       database.close();
       throw e;
     }
+  }
+
+  private static int indexOf(String projection) {
+    for (int i = 0; i < PROJECTIONS.size(); i++) {
+      if (PROJECTIONS.get(i).name().equals(projection)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no projection " + projection);
   }
 
   /** ADMIN_EMAIL + ADMIN_PASSWORD: that user exists and is an admin before the node reports ready. */
