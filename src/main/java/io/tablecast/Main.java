@@ -2,6 +2,7 @@ package io.tablecast;
 
 import io.tablecast.bench.BenchCommand;
 import io.tablecast.cli.ServeCommand;
+import io.tablecast.cli.UsersCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tablecast 0.1.0",
     description = "Event-sourced items, categories and users on Akka and PostgreSQL.",
-    subcommands = {ServeCommand.class, BenchCommand.class})
+    subcommands = {ServeCommand.class, UsersCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));

@@ -14,7 +14,8 @@ public record Settings(
     Projections projections,
     Aggregates aggregates,
     Queries queries,
-    boolean joinSelf) {
+    boolean joinSelf,
+    Auth auth) {
 
   public record Http(String iface, int port, Duration askTimeout) {}
 
@@ -28,7 +29,28 @@ public record Settings(
 
   public record Aggregates(int snapshotEvery, int keepSnapshots) {}
 
-  public record Queries(int defaultLimit, int maxLimit) {}
+  /** {@code minVersionWait}: how long a read with {@code min_version} waits for the read table to catch up. */
+  public record Queries(int defaultLimit, int maxLimit, Duration minVersionWait) {}
+
+  /** Access tokens, the bootstrap admin, login throttling and password hashing cost. */
+  public record Auth(
+      String tokenSecret,
+      Duration tokenTtl,
+      String adminEmail,
+      String adminPassword,
+      int maxFailedLogins,
+      Duration failedLoginWindow,
+      int argon2MemoryKib,
+      int argon2Iterations,
+      int argon2Parallelism,
+      Duration claimLease) {
+
+    /** The secret never appears in logs or toString. */
+    @Override
+    public String toString() {
+      return "Auth[tokenTtl=" + tokenTtl + ", adminEmail=" + adminEmail + "]";
+    }
+  }
 
   public static Settings from(Config config) {
     Config t = config.getConfig("tablecast");
@@ -55,7 +77,30 @@ public record Settings(
             db.getDuration("connection-timeout")),
         new Projections(slices, p.getInt("group-after-envelopes"), p.getDuration("group-after-duration")),
         new Aggregates(t.getInt("aggregates.snapshot-every"), t.getInt("aggregates.keep-snapshots")),
-        new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit")),
-        t.getBoolean("cluster.join-self"));
+        new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit"), t.getDuration("queries.min-version-wait")),
+        t.getBoolean("cluster.join-self"),
+        auth(t, mode.equals("production")));
+  }
+
+  private static Auth auth(Config t, boolean production) {
+    Config a = t.getConfig("auth");
+    String secret = a.getString("token-secret");
+    if (!secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+      throw new IllegalArgumentException("tablecast.auth.token-secret (TOKEN_SECRET) must be at least 32 bytes");
+    }
+    if (secret.isEmpty() && production) {
+      throw new IllegalArgumentException("production mode needs a token secret: set TOKEN_SECRET (at least 32 bytes)");
+    }
+    return new Auth(
+        secret,
+        a.getDuration("token-ttl"),
+        a.getString("admin-email"),
+        a.getString("admin-password"),
+        a.getInt("max-failed-logins"),
+        a.getDuration("failed-login-window"),
+        a.getInt("argon2.memory-kib"),
+        a.getInt("argon2.iterations"),
+        a.getInt("argon2.parallelism"),
+        t.getDuration("uniqueness.claim-lease"));
   }
 }

@@ -9,6 +9,12 @@ import akka.cluster.typed.Join;
 import akka.http.javadsl.ServerBinding;
 import akka.management.javadsl.AkkaManagement;
 import com.typesafe.config.Config;
+import io.tablecast.category.Categories;
+import io.tablecast.category.Category;
+import io.tablecast.category.CategoryDetacher;
+import io.tablecast.category.CategoryProjection;
+import io.tablecast.category.CategoryQueries;
+import io.tablecast.category.CategoryRoutes;
 import io.tablecast.cluster.Readiness;
 import io.tablecast.db.Database;
 import io.tablecast.db.Migrations;
@@ -21,6 +27,14 @@ import io.tablecast.metrics.Metrics;
 import io.tablecast.projection.Generations;
 import io.tablecast.projection.ProjectionRunner;
 import io.tablecast.projection.ReadProjection;
+import io.tablecast.unique.Reservations;
+import io.tablecast.unique.UniqueValue;
+import io.tablecast.user.Accounts;
+import io.tablecast.user.Passwords;
+import io.tablecast.user.User;
+import io.tablecast.user.UserProjection;
+import io.tablecast.user.UserQueries;
+import io.tablecast.user.UserRoutes;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +51,7 @@ public final class Tablecast {
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
   /** Every projection, each owning the read tables of db/read/&lt;name&gt;. */
-  public static final List<ReadProjection<?>> PROJECTIONS = List.of(ItemProjection.definition());
+  public static final List<ReadProjection<?>> PROJECTIONS = List.of(ItemProjection.definition(), UserProjection.definition(), CategoryProjection.definition());
 
   private final ActorSystem<Void> system;
   private final Database database;
@@ -75,14 +89,26 @@ public final class Tablecast {
       AkkaManagement.get(system).start().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
 
       Item.init(system, settings);
+      UniqueValue.init(system, settings);
+      User.init(system, settings);
+      Category.init(system, settings);
       for (int i = 0; i < live.length; i++) {
         ProjectionRunner.start(system, settings, database.dataSource(), PROJECTIONS.get(i), live[i]);
       }
+      // Deleting a category detaches its items; it waits for the live items generation to catch up.
+      CategoryDetacher.start(system, settings, database.dataSource(),
+          ItemProjection.definition().projectionName(live[indexOf(ItemProjection.NAME)]));
+      Reservations reservations = new Reservations(system, settings);
+      Categories categories = new Categories(system, settings, reservations);
       Metrics metrics = new Metrics();
       metrics.databasePool(database.pool());
-      ItemRoutes items = new ItemRoutes(system, settings, metrics, new ItemQueries(database.dataSource()));
+      ItemRoutes items = new ItemRoutes(system, settings, metrics, new ItemQueries(database.dataSource()), categories);
+      CategoryRoutes categoryRoutes = new CategoryRoutes(system, settings, categories, new CategoryQueries(database.dataSource()));
+      Accounts accounts = new Accounts(system, settings, reservations, new Passwords(settings.auth()));
+      bootstrapAdmin(settings, accounts);
+      UserRoutes users = new UserRoutes(system, settings, accounts, new UserQueries(database.dataSource()));
       ServerBinding binding =
-          HttpServer.start(system, settings, metrics, items.routes())
+          HttpServer.start(system, settings, metrics, items.routes().orElse(users.routes()).orElse(categoryRoutes.routes()))
               .toCompletableFuture()
               .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
       Readiness.get(system).markStarted();
@@ -97,6 +123,31 @@ public final class Tablecast {
       database.close();
       throw e;
     }
+  }
+
+  private static int indexOf(String projection) {
+    for (int i = 0; i < PROJECTIONS.size(); i++) {
+      if (PROJECTIONS.get(i).name().equals(projection)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no projection " + projection);
+  }
+
+  /** ADMIN_EMAIL + ADMIN_PASSWORD: that user exists and is an admin before the node reports ready. */
+  private static void bootstrapAdmin(Settings settings, Accounts accounts) throws Exception {
+    String email = settings.auth().adminEmail();
+    String password = settings.auth().adminPassword();
+    if (email.isBlank() && password.isEmpty()) {
+      return;
+    }
+    List<io.tablecast.FieldError> errors = new java.util.ArrayList<>(User.validateEmail(User.normalizeEmail(email)));
+    errors.addAll(User.validatePassword(password));
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException("ADMIN_EMAIL / ADMIN_PASSWORD: " + errors.get(0).field() + " " + errors.get(0).message());
+    }
+    accounts.ensureAdmin(email, password).toCompletableFuture()
+        .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** A lone node forms its own cluster, unless seed nodes (or, later, bootstrap) say otherwise. */

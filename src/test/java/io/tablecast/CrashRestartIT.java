@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tablecast.support.Api;
 import io.tablecast.support.JarProcess;
+import io.tablecast.support.Users;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,18 +24,23 @@ class CrashRestartIT {
     Path log = dataDir.resolve("tablecast.log");
     Path pid = dataDir.resolve("postgres/postmaster.pid");
     String id;
-    try (JarProcess first = JarProcess.serve(dataDir, log, Map.of())) {
-      id = first.api.post("/api/items", "{\"title\":\"Before the crash\",\"content\":\"c\"}").json().get("id").asText();
+    String token;
+    // No TOKEN_SECRET: the development secret is generated once and kept in DATA_DIR.
+    Map<String, String> env = Map.of("ADMIN_EMAIL", Users.ADMIN_EMAIL, "ADMIN_PASSWORD", Users.ADMIN_PASSWORD);
+    try (JarProcess first = JarProcess.serve(dataDir, log, env)) {
+      token = Users.token(first.api, Users.ADMIN_EMAIL, Users.ADMIN_PASSWORD);
+      id = first.api.withToken(token).post("/api/items", "{\"title\":\"Before the crash\",\"content\":\"c\"}").json().get("id").asText();
       first.kill();
     }
     long orphan = Long.parseLong(Files.readAllLines(pid).get(0).trim());
     assertTrue(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false),
         "the killed JVM left its PostgreSQL running (the case under test)");
 
-    try (JarProcess second = JarProcess.serve(dataDir, log, Map.of())) {
-      Api.Response read = eventually(Duration.ofSeconds(10), () -> second.api.get("/api/items/" + id), r -> r.status() == 200);
+    try (JarProcess second = JarProcess.serve(dataDir, log, env)) {
+      Api api = second.api.withToken(token);
+      Api.Response read = eventually(Duration.ofSeconds(10), () -> api.get("/api/items/" + id), r -> r.status() == 200);
       assertEquals("Before the crash", read.json().get("title").asText());
-      Api.Response updated = second.api.patch("/api/items/" + id, "{\"title\":\"After the crash\"}");
+      Api.Response updated = api.patch("/api/items/" + id, "{\"title\":\"After the crash\"}");
       assertEquals(200, updated.status(), updated.toString());
       assertEquals(2, updated.json().get("version").asLong());
 

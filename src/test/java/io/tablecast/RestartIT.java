@@ -5,36 +5,43 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tablecast.support.Api;
 import io.tablecast.support.TestNode;
+import io.tablecast.support.Users;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A graceful stop and a start on the same data directory lose nothing; versions continue. */
+/** A graceful stop and a start on the same data directory lose nothing; versions continue; tokens stay valid. */
 class RestartIT {
   @TempDir Path dataDir;
 
   @Test
   void itemsSurviveARestartAndStayWritable() throws Exception {
     String id;
-    try (TestNode first = TestNode.start(dataDir)) {
-      id = first.api.post("/api/items", "{\"title\":\"Durable\",\"content\":\"v1\"}").json().get("id").asText();
-      assertEquals(200, first.api.patch("/api/items/" + id, "{\"content\":\"v2\"}").status());
-      eventually(Duration.ofSeconds(10), () -> first.api.get("/api/items/" + id),
+    String token;
+    try (TestNode start = TestNode.start(dataDir, Users.ADMIN_CONFIG)) {
+      token = Users.token(start.api, Users.ADMIN_EMAIL, Users.ADMIN_PASSWORD);
+      Api first = start.api.withToken(token);
+      id = first.post("/api/items", "{\"title\":\"Durable\",\"content\":\"v1\"}").json().get("id").asText();
+      assertEquals(200, first.patch("/api/items/" + id, "{\"content\":\"v2\"}").status());
+      eventually(Duration.ofSeconds(10), () -> first.get("/api/items/" + id),
           r -> r.status() == 200 && r.json().get("version").asLong() == 2);
     }
 
-    try (TestNode second = TestNode.start(dataDir)) {
-      Api.Response read = second.api.get("/api/items/" + id);
+    try (TestNode restarted = TestNode.start(dataDir, Users.ADMIN_CONFIG)) {
+      Api second = restarted.api.withToken(token);
+      Api.Response read = second.get("/api/items/" + id);
       assertEquals(200, read.status(), read.toString());
       assertEquals("v2", read.json().get("content").asText());
 
-      Api.Response updated = second.api.patch("/api/items/" + id, "{\"title\":\"Still here\"}");
+      Api.Response updated = second.patch("/api/items/" + id, "{\"title\":\"Still here\"}");
       assertEquals(200, updated.status(), updated.toString());
       assertEquals(3, updated.json().get("version").asLong(), "the aggregate recovered its history");
       assertEquals("v2", updated.json().get("content").asText());
-      eventually(Duration.ofSeconds(10), () -> second.api.get("/api/items/" + id),
+      eventually(Duration.ofSeconds(10), () -> second.get("/api/items/" + id),
           r -> r.status() == 200 && r.json().get("title").asText().equals("Still here"));
+      assertEquals(1, second.get("/api/users?role=admin").json().get("total").asLong(),
+          "the admin bootstrap is idempotent across restarts");
     }
   }
 }

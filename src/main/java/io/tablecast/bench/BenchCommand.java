@@ -25,6 +25,8 @@ import picocli.CommandLine.Option;
         "  java -jar tablecast.jar bench --quick          # under 2 minutes",
         "  java -jar tablecast.jar bench                  # the full run: 1,000,000 events"})
 public final class BenchCommand implements Callable<Integer> {
+  private static final String ADMIN_EMAIL = "bench-admin@tablecast.invalid";
+
   @Option(names = "--quick", description = "Small sizes and short runs (under 2 minutes).")
   boolean quick;
 
@@ -57,12 +59,13 @@ public final class BenchCommand implements Callable<Integer> {
       report.put("events", eventCount);
       report.put("batch_inserts_per_s", baselines.batchInserts(Math.min(eventCount, 200_000)));
 
+      String adminPassword = UUID.randomUUID().toString();
       Map<String, String> env = Map.of(
           "DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "DATABASE_PASSWORD", db.password(),
-          "DATA_DIR", dir.toString());
+          "DATA_DIR", dir.toString(), "ADMIN_EMAIL", ADMIN_EMAIL, "ADMIN_PASSWORD", adminPassword);
       CatchUp catchUp = CatchUp.watch(db.dataSource(), eventCount);
       try (ServiceProcess service = ServiceProcess.start(env, serviceHeap, dir.resolve("service.log"))) {
-        Measurements m = new Measurements(service.url);
+        Measurements m = new Measurements(service.url, ADMIN_EMAIL, adminPassword);
         double catchupSeconds = catchUp.await(Duration.ofMinutes(30));
         report.put("catchup_events_per_s", eventCount / catchupSeconds);
         report.put("catchup_s", catchupSeconds);
@@ -85,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
             report.ratio("command_ratio", "commands_per_s", "raw_inserts_per_s");
           }
         }
-        Rebuild.Result rebuild = Rebuild.run(service.url, Map.of(), "items", Duration.ofMinutes(30));
+        Rebuild.Result rebuild = Rebuild.run(service.url, m.headers(), "items", Duration.ofMinutes(30));
         report.put("rebuild_events_per_s", rebuild == null ? null : eventCount / rebuild.seconds());
         report.put("rebuild_s", rebuild == null ? null : rebuild.seconds());
         report.put("heap_peak_mb", service.heapPeakMb());

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,10 +18,24 @@ final class Measurements {
   record Creates(Load.Result load, Stats lag) {}
 
   private final String url;
+  private final String authorization;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  Measurements(String url) {
+  /** Signs in as the given user; every request of the benchmark carries that user's token. */
+  Measurements(String url, String email, String password) throws Exception {
     this.url = url;
+    HttpResponse<String> token = client.send(HttpRequest.newBuilder(URI.create(url + "/api/auth/token"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    if (token.statusCode() != 200) {
+      throw new IllegalStateException("cannot sign in as " + email + ": " + token.statusCode() + " " + token.body());
+    }
+    this.authorization = "Bearer " + new com.fasterxml.jackson.databind.ObjectMapper().readTree(token.body()).get("access_token").asText();
+  }
+
+  Map<String, String> headers() {
+    return Map.of("Authorization", authorization);
   }
 
   Load.Result getById(List<UUID> ids, int concurrency, Duration duration) throws InterruptedException {
@@ -73,13 +88,13 @@ final class Measurements {
   }
 
   private int get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(TIMEOUT).build(),
+    return client.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(TIMEOUT).header("Authorization", authorization).build(),
         HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   private HttpResponse<String> post(String path, String json) throws Exception {
     return client.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(TIMEOUT)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        .header("Content-Type", "application/json").header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

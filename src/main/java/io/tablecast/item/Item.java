@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -33,18 +34,27 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   public static final String TAG_PREFIX = "item";
   public static final Set<String> STATUSES = Set.of("draft", "published", "archived");
   public static final int MAX_TITLE_LENGTH = 200;
+  public static final int MAX_TAGS = 20;
+  public static final int MAX_TAG_LENGTH = 50;
+  /** The lifecycle: draft → published → archived → draft. Anything else is a conflict. */
+  public static final Map<String, String> NEXT_STATUS = Map.of("draft", "published", "published", "archived", "archived", "draft");
 
   // ---- commands ----
 
   public sealed interface Command extends JsonSerializable {}
 
-  public record Create(String title, String content, String status, UUID categoryId, UUID ownerId, ActorRef<Reply> replyTo)
+  public record Create(
+      String title, String content, String status, UUID categoryId, UUID ownerId, List<String> tags, ActorRef<Reply> replyTo)
       implements Command {}
 
   /** Only non-null fields change; {@code categoryIdSent} tells "clear the category" from "leave it". */
   public record Update(Changes changes, Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
 
-  public record Changes(String title, String content, String status, boolean categoryIdSent, UUID categoryId) {}
+  /** {@code tags} null leaves them; a list replaces them. */
+  public record Changes(String title, String content, String status, boolean categoryIdSent, UUID categoryId, List<String> tags) {}
+
+  /** The category was deleted: like ON DELETE SET NULL, but recorded in the item's history. Idempotent. */
+  public record DetachCategory(UUID categoryId, ActorRef<Reply> replyTo) implements Command {}
 
   public record Delete(Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
 
@@ -64,7 +74,8 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     DELETED,
     NOT_DELETED,
     VERSION_MISMATCH,
-    INVALID
+    INVALID,
+    INVALID_TRANSITION
   }
 
   // ---- events: immutable forever; evolve them through Jackson migrations ----
@@ -75,13 +86,18 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     Instant at();
   }
 
-  public record Created(UUID itemId, String title, String content, String status, UUID categoryId, UUID ownerId, Instant at)
+  /** {@code tags} is absent (null) in events written before items had tags. */
+  public record Created(
+      UUID itemId, String title, String content, String status, UUID categoryId, UUID ownerId, List<String> tags, Instant at)
       implements Event {}
 
   /** The item's editable fields after the update, and which of them changed. */
   public record Updated(
-      UUID itemId, String title, String content, String status, UUID categoryId, List<String> changed, Instant at)
+      UUID itemId, String title, String content, String status, UUID categoryId, List<String> tags, List<String> changed,
+      Instant at)
       implements Event {}
+
+  public record CategoryDetached(UUID itemId, UUID categoryId, Instant at) implements Event {}
 
   public record Deleted(UUID itemId, Instant at) implements Event {}
 
@@ -97,13 +113,14 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
       String status,
       UUID categoryId,
       UUID ownerId,
+      List<String> tags,
       Instant createdAt,
       Instant updatedAt,
       Instant deletedAt,
       long version)
       implements JsonSerializable {
 
-    static final State EMPTY = new State(null, null, null, null, null, null, null, null, null, 0);
+    static final State EMPTY = new State(null, null, null, null, null, null, List.of(), null, null, null, 0);
 
     boolean exists() {
       return id != null;
@@ -120,19 +137,45 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     State apply(Event event) {
       long next = version + 1;
       if (event instanceof Created e) {
-        return new State(e.itemId(), e.title(), e.content(), e.status(), e.categoryId(), e.ownerId(), e.at(), e.at(), null, next);
+        return new State(e.itemId(), e.title(), e.content(), e.status(), e.categoryId(), e.ownerId(), tagsOf(e.tags()), e.at(),
+            e.at(), null, next);
       } else if (event instanceof Updated e) {
-        return new State(id, e.title(), e.content(), e.status(), e.categoryId(), ownerId, createdAt, e.at(), null, next);
+        List<String> newTags = e.tags() == null ? tags : e.tags();
+        return new State(id, e.title(), e.content(), e.status(), e.categoryId(), ownerId, newTags, createdAt, e.at(), null, next);
+      } else if (event instanceof CategoryDetached e) {
+        return new State(id, title, content, status, null, ownerId, tags, createdAt, e.at(), deletedAt, next);
       } else if (event instanceof Deleted e) {
-        return new State(id, title, content, status, categoryId, ownerId, createdAt, e.at(), e.at(), next);
+        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), e.at(), next);
       } else if (event instanceof Restored e) {
-        return new State(id, title, content, status, categoryId, ownerId, createdAt, e.at(), null, next);
+        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), null, next);
       }
       throw new IllegalArgumentException("unknown item event " + event.getClass().getName());
     }
   }
 
   // ---- validation, shared by the HTTP edge (field errors) and the aggregate (its invariants) ----
+
+  static List<String> tagsOf(List<String> tags) {
+    return tags == null ? List.of() : tags;
+  }
+
+  /** Tags without duplicates, sorted: the order in which the read table lists them too. */
+  public static List<String> canonicalTags(List<String> tags) {
+    return tags == null ? null : tags.stream().distinct().sorted().toList();
+  }
+
+  public static List<FieldError> validateTags(List<String> tags) {
+    if (tags == null) {
+      return List.of();
+    }
+    if (tags.size() > MAX_TAGS) {
+      return List.of(new FieldError("tags", "must be at most " + MAX_TAGS + " tags"));
+    }
+    if (tags.stream().anyMatch(t -> t == null || t.isBlank() || t.length() > MAX_TAG_LENGTH)) {
+      return List.of(new FieldError("tags", "must be strings of 1 to " + MAX_TAG_LENGTH + " characters"));
+    }
+    return List.of();
+  }
 
   public static List<FieldError> validate(String title, String content, String status) {
     List<FieldError> errors = new ArrayList<>();
@@ -210,6 +253,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
         .onCommand(Update.class, (state, cmd) -> notFound(cmd.replyTo()))
         .onCommand(Delete.class, (state, cmd) -> notFound(cmd.replyTo()))
         .onCommand(Restore.class, (state, cmd) -> notFound(cmd.replyTo()))
+        .onCommand(DetachCategory.class, (state, cmd) -> notFound(cmd.replyTo()))
         .onCommand(Get.class, (state, cmd) -> notFound(cmd.replyTo()));
     builder
         .forState(State::deleted)
@@ -226,18 +270,21 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
         .forAnyState()
         .onCommand(Create.class, (state, cmd) ->
             reject(cmd.replyTo(), Rejection.ALREADY_EXISTS, "item " + itemId + " already exists"))
+        .onCommand(DetachCategory.class, this::onDetachCategory)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Accepted(state)));
     return builder.build();
   }
 
   private ReplyEffect<Event, State> onCreate(State state, Create cmd) {
-    List<FieldError> errors = validateNew(cmd.title(), cmd.content(), cmd.status());
+    List<FieldError> errors = new ArrayList<>(validateNew(cmd.title(), cmd.content(), cmd.status()));
+    errors.addAll(validateTags(cmd.tags()));
     if (!errors.isEmpty()) {
       return invalid(cmd.replyTo(), errors);
     }
     String status = cmd.status() == null ? "draft" : cmd.status();
+    List<String> tags = tagsOf(canonicalTags(cmd.tags()));
     return persistAndReply(
-        new Created(itemId, cmd.title(), cmd.content(), status, cmd.categoryId(), cmd.ownerId(), now()), cmd.replyTo());
+        new Created(itemId, cmd.title(), cmd.content(), status, cmd.categoryId(), cmd.ownerId(), tags, now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
@@ -245,23 +292,37 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
       return versionMismatch(state, cmd.replyTo());
     }
     Changes c = cmd.changes();
-    List<FieldError> errors = validate(c.title(), c.content(), c.status());
+    List<FieldError> errors = new ArrayList<>(validate(c.title(), c.content(), c.status()));
+    errors.addAll(validateTags(c.tags()));
     if (!errors.isEmpty()) {
       return invalid(cmd.replyTo(), errors);
+    }
+    if (c.status() != null && !c.status().equals(state.status()) && !c.status().equals(NEXT_STATUS.get(state.status()))) {
+      return reject(cmd.replyTo(), Rejection.INVALID_TRANSITION, "item " + itemId + " cannot go from " + state.status()
+          + " to " + c.status() + "; from " + state.status() + " it can only go to " + NEXT_STATUS.get(state.status()));
     }
     String title = c.title() == null ? state.title() : c.title();
     String content = c.content() == null ? state.content() : c.content();
     String status = c.status() == null ? state.status() : c.status();
     UUID categoryId = c.categoryIdSent() ? c.categoryId() : state.categoryId();
+    List<String> tags = c.tags() == null ? state.tags() : canonicalTags(c.tags());
     List<String> changed = new ArrayList<>();
     if (!title.equals(state.title())) changed.add("title");
     if (!content.equals(state.content())) changed.add("content");
     if (!status.equals(state.status())) changed.add("status");
     if (!Objects.equals(categoryId, state.categoryId())) changed.add("category_id");
+    if (!tags.equals(state.tags())) changed.add("tags");
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(itemId, title, content, status, categoryId, changed, now()), cmd.replyTo());
+    return persistAndReply(new Updated(itemId, title, content, status, categoryId, tags, changed, now()), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onDetachCategory(State state, DetachCategory cmd) {
+    if (!cmd.categoryId().equals(state.categoryId())) {
+      return Effect().reply(cmd.replyTo(), new Accepted(state));
+    }
+    return persistAndReply(new CategoryDetached(itemId, cmd.categoryId(), now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {

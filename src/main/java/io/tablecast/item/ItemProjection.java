@@ -24,6 +24,9 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
   private final String update;
   private final String delete;
   private final String restore;
+  private final String detach;
+  private final String clearTags;
+  private final String addTag;
 
   private ItemProjection(String schema) {
     String table = schema + ".items";
@@ -35,6 +38,9 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
             + " WHERE id = ?";
     delete = "UPDATE " + table + " SET deleted_at = ?, updated_at = ?, version = ? WHERE id = ?";
     restore = "UPDATE " + table + " SET deleted_at = NULL, updated_at = ?, version = ? WHERE id = ?";
+    detach = "UPDATE " + table + " SET category_id = NULL, updated_at = ?, version = ? WHERE id = ?";
+    clearTags = "DELETE FROM " + schema + ".item_tags WHERE item_id = ?";
+    addTag = "INSERT INTO " + schema + ".item_tags (item_id, tag) VALUES (?, ?)";
   }
 
   @Override
@@ -63,6 +69,7 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
         Sql.setTime(ps, 8, e.at());
         ps.setLong(9, version);
       });
+      tags(batches, e.itemId(), Item.tagsOf(e.tags()));
     } else if (event instanceof Item.Updated e) {
       batches.add(update, ps -> {
         ps.setString(1, e.title());
@@ -72,6 +79,16 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
         Sql.setTime(ps, 5, e.at());
         ps.setLong(6, version);
         ps.setObject(7, e.itemId());
+      });
+      if (e.changed().contains("tags")) {
+        batches.add(clearTags, ps -> ps.setObject(1, e.itemId()));
+        tags(batches, e.itemId(), Item.tagsOf(e.tags()));
+      }
+    } else if (event instanceof Item.CategoryDetached e) {
+      batches.add(detach, ps -> {
+        Sql.setTime(ps, 1, e.at());
+        ps.setLong(2, version);
+        ps.setObject(3, e.itemId());
       });
     } else if (event instanceof Item.Deleted e) {
       batches.add(delete, ps -> {
@@ -88,6 +105,15 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
       });
     } else {
       throw new IllegalArgumentException("items projection cannot handle " + event.getClass().getName());
+    }
+  }
+
+  private void tags(StatementBatches batches, java.util.UUID itemId, List<String> tags) throws SQLException {
+    for (String tag : tags) {
+      batches.add(addTag, ps -> {
+        ps.setObject(1, itemId);
+        ps.setString(2, tag);
+      });
     }
   }
 

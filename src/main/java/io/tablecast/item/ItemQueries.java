@@ -7,20 +7,37 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Reads of the items read table (through the `read` views, i.e. the live generation). */
+/**
+ * Reads of the items read tables (through the `read` views, i.e. the live generation), joined with
+ * the categories read table for each item's category name.
+ */
 public final class ItemQueries {
   public static final Set<String> SORTABLE = Set.of("created_at", "updated_at", "title", "status");
   public static final String DEFAULT_SORT = "-created_at";
 
-  private static final String COLUMNS =
-      "id, title, content, category_id, status, owner_id, version, created_at, updated_at, deleted_at";
+  /** Filters of GET /api/items; null means "any". */
+  public record Filter(
+      String status, UUID categoryId, UUID ownerId, String tag, String q, Instant createdAfter, Instant createdBefore) {}
+
+  /** Who is asking: editors and admins see every item, others published ones and their own. */
+  public record Viewer(UUID userId, boolean seesAll) {}
+
+  private static final String SELECT =
+      "SELECT i.id, i.title, i.content, i.category_id, i.status, i.owner_id, i.version, i.created_at, i.updated_at,"
+          + " i.deleted_at, c.name AS category_name,"
+          + " ARRAY(SELECT t.tag FROM read.item_tags t WHERE t.item_id = i.id ORDER BY t.tag) AS tags"
+          + " FROM read.items i LEFT JOIN read.categories c ON c.id = i.category_id AND c.deleted_at IS NULL";
+  /** The expression the trigram index items_search_idx is built on. */
+  private static final String SEARCHED = "(lower(i.title) || ' ' || lower(i.content))";
 
   private final DataSource dataSource;
 
@@ -28,10 +45,10 @@ public final class ItemQueries {
     this.dataSource = dataSource;
   }
 
-  public Optional<ItemView> find(UUID id, boolean includeDeleted) throws SQLException {
-    String sql = "SELECT " + COLUMNS + " FROM read.items WHERE id = ?" + (includeDeleted ? "" : " AND deleted_at IS NULL");
+  /** The row, deleted or not; callers decide who may see it. */
+  public Optional<ItemView> find(UUID id) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
+        PreparedStatement ps = c.prepareStatement(SELECT + " WHERE i.id = ?")) {
       ps.setObject(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -39,19 +56,55 @@ public final class ItemQueries {
     }
   }
 
-  public Page<ItemView> list(ListParams params) throws SQLException {
-    String where = params.includeDeleted() ? "" : " WHERE deleted_at IS NULL";
+  public Page<ItemView> list(Filter filter, Viewer viewer, ListParams params) throws SQLException {
+    List<String> conditions = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    if (!params.includeDeleted()) {
+      conditions.add("i.deleted_at IS NULL");
+    }
+    if (!viewer.seesAll()) {
+      conditions.add("(i.status = 'published' OR i.owner_id = ?)");
+      values.add(viewer.userId());
+    }
+    if (filter.status() != null) {
+      conditions.add("i.status = ?");
+      values.add(filter.status());
+    }
+    if (filter.categoryId() != null) {
+      conditions.add("i.category_id = ?");
+      values.add(filter.categoryId());
+    }
+    if (filter.ownerId() != null) {
+      conditions.add("i.owner_id = ?");
+      values.add(filter.ownerId());
+    }
+    if (filter.tag() != null) {
+      conditions.add("EXISTS (SELECT 1 FROM read.item_tags t WHERE t.item_id = i.id AND t.tag = ?)");
+      values.add(filter.tag());
+    }
+    if (filter.q() != null) {
+      conditions.add(SEARCHED + " LIKE ? ESCAPE '\\'");
+      values.add("%" + escapeLike(filter.q().toLowerCase(java.util.Locale.ROOT)) + "%");
+    }
+    if (filter.createdAfter() != null) {
+      conditions.add("i.created_at > ?");
+      values.add(java.time.OffsetDateTime.ofInstant(filter.createdAfter(), java.time.ZoneOffset.UTC));
+    }
+    if (filter.createdBefore() != null) {
+      conditions.add("i.created_at < ?");
+      values.add(java.time.OffsetDateTime.ofInstant(filter.createdBefore(), java.time.ZoneOffset.UTC));
+    }
+    String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     // The sort column comes from SORTABLE, never from the request verbatim.
-    String column = SORTABLE.stream().filter(params.sortField()::equals).findFirst().orElseThrow();
+    String column = "i." + SORTABLE.stream().filter(params.sortField()::equals).findFirst().orElseThrow();
     String direction = params.descending() ? " DESC" : " ASC";
-    String sql =
-        "SELECT " + COLUMNS + " FROM read.items" + where
-            + " ORDER BY " + column + direction + ", id" + direction + " OFFSET ? LIMIT ?";
+    String sql = SELECT + where + " ORDER BY " + column + direction + ", i.id" + direction + " OFFSET ? LIMIT ?";
     try (Connection c = dataSource.getConnection()) {
       List<ItemView> data = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setInt(1, params.skip());
-        ps.setInt(2, params.limit());
+        int i = bind(ps, values);
+        ps.setInt(i++, params.skip());
+        ps.setInt(i, params.limit());
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             data.add(row(rs));
@@ -59,23 +112,55 @@ public final class ItemQueries {
         }
       }
       long total;
-      try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM read.items" + where);
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        total = rs.getLong(1);
+      try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM read.items i" + where)) {
+        bind(ps, values);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          total = rs.getLong(1);
+        }
       }
       return new Page<>(data, total, params.skip(), params.limit());
     }
   }
 
+  /** The ids of items (deleted or not) whose row names the category. */
+  public List<UUID> inCategory(UUID categoryId) throws SQLException {
+    List<UUID> ids = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT id FROM read.items WHERE category_id = ?")) {
+      ps.setObject(1, categoryId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(Sql.uuid(rs, "id"));
+        }
+      }
+    }
+    return ids;
+  }
+
+  private static String escapeLike(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  private static int bind(PreparedStatement ps, List<Object> values) throws SQLException {
+    int i = 1;
+    for (Object value : values) {
+      ps.setObject(i++, value);
+    }
+    return i;
+  }
+
   private static ItemView row(ResultSet rs) throws SQLException {
+    UUID categoryId = Sql.uuid(rs, "category_id");
     return new ItemView(
         Sql.uuid(rs, "id"),
         rs.getString("title"),
         rs.getString("content"),
-        Sql.uuid(rs, "category_id"),
+        categoryId,
+        categoryId == null ? null : new ItemView.CategoryRef(categoryId, rs.getString("category_name")),
         rs.getString("status"),
         Sql.uuid(rs, "owner_id"),
+        Arrays.asList((String[]) rs.getArray("tags").getArray()),
         rs.getLong("version"),
         Sql.instant(rs, "created_at"),
         Sql.instant(rs, "updated_at"),

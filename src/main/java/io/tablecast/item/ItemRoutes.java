@@ -1,26 +1,34 @@
 package io.tablecast.item;
 
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
-import akka.http.javadsl.model.headers.EntityTag;
-import akka.http.javadsl.model.headers.ETag;
 import akka.http.javadsl.model.headers.Location;
-import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
+import akka.pattern.Patterns;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.FieldError;
 import io.tablecast.Settings;
+import io.tablecast.category.Categories;
+import io.tablecast.category.Category;
+import io.tablecast.http.ApiDirectives;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Ids;
 import io.tablecast.http.Json;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.Problem;
 import io.tablecast.metrics.Metrics;
+import io.tablecast.user.Auth;
+import io.tablecast.user.Principal;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,96 +36,194 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
-/** /api/items: commands go to the Item aggregate, reads come from the items read table. */
-public final class ItemRoutes extends AllDirectives {
-  private static final Set<String> PATCHABLE = Set.of("title", "content", "status");
+/**
+ * /api/items: commands go to the Item aggregate, reads come from the items read tables. Every
+ * route needs a user: the owner, editors and admins may change an item; drafts and archived items
+ * are visible to them only, published items to every user.
+ */
+public final class ItemRoutes extends ApiDirectives {
+  private static final Set<String> PATCHABLE = Set.of("title", "content", "status", "category_id", "tags");
+  /** Set on a read that waited for min_version in vain: the body is older than the write the client saw. */
+  public static final String STALE_HEADER = "X-Read-Stale";
 
-  public record NewItem(String title, String content, String status) {}
+  public record NewItem(
+      String title, String content, String status, @JsonProperty("category_id") UUID categoryId, List<String> tags) {}
 
+  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final Settings settings;
+  private final Auth auth;
+  private final Categories categories;
   private final ItemQueries queries;
+  private final ItemHistory history;
   private final Blocking blocking;
   private final Metrics metrics;
   private final Duration askTimeout;
 
-  public ItemRoutes(ActorSystem<?> system, Settings settings, Metrics metrics, ItemQueries queries) {
+  public ItemRoutes(ActorSystem<?> system, Settings settings, Metrics metrics, ItemQueries queries, Categories categories) {
+    this.system = system;
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
+    this.auth = Auth.get(system);
+    this.categories = categories;
     this.queries = queries;
+    this.history = new ItemHistory(system);
     this.blocking = new Blocking(system);
     this.askTimeout = settings.http().askTimeout();
   }
 
   public Route routes() {
-    return pathPrefix("api", () -> pathPrefix("items", () -> concat(
+    return pathPrefix("api", () -> pathPrefix("items", () -> auth.authenticated(principal -> concat(
         pathEndOrSingleSlash(() -> concat(
-            post(() -> entity(Json.body(NewItem.class), this::create)),
-            get(() -> parameterMap(this::list)))),
-        pathPrefix(PathMatchers.segment(), idText -> itemId(idText, this::item)))));
+            post(() -> entity(Json.body(NewItem.class), body -> create(principal, body))),
+            get(() -> parameterMap(query -> list(principal, query))))),
+        pathPrefix(PathMatchers.segment(), text -> uuid(text, "item", id -> item(principal, id)))))));
   }
 
-  private Route item(UUID id) {
+  private Route item(Principal principal, UUID id) {
     return concat(
         pathEndOrSingleSlash(() -> concat(
-            get(() -> parameterMap(query -> find(id, query))),
-            patch(() -> ifMatch(version -> entity(Json.body(JsonNode.class), body -> update(id, body, version)))),
-            delete(() -> ifMatch(version -> command(id, reply -> new Item.Delete(version, reply), StatusCodes.OK))))),
-        path("restore", () -> post(() ->
-            ifMatch(version -> command(id, reply -> new Item.Restore(version, reply), StatusCodes.OK)))));
+            get(() -> parameterMap(query -> find(principal, id, query))),
+            patch(() -> ifMatch(version -> entity(Json.body(JsonNode.class), body -> update(principal, id, body, version)))),
+            delete(() -> ifMatch(version -> writable(principal, id, state ->
+                command(id, reply -> new Item.Delete(version, reply), StatusCodes.OK)))))),
+        path("restore", () -> post(() -> ifMatch(version -> writable(principal, id, state ->
+            command(id, reply -> new Item.Restore(version, reply), StatusCodes.OK))))),
+        path("history", () -> get(() -> visible(principal, id, state ->
+            completeWithFuture(history.of(id).thenApply(events -> Json.response(StatusCodes.OK, events)))))));
   }
 
-  private Route create(NewItem body) {
-    List<FieldError> errors = Item.validateNew(body.title(), body.content(), body.status());
+  // ---- who may see and change an item ----
+
+  static boolean canSee(Principal p, UUID ownerId, String status, boolean deleted) {
+    return canChange(p, ownerId) || ("published".equals(status) && !deleted);
+  }
+
+  static boolean canChange(Principal p, UUID ownerId) {
+    return p.isEditorOrAdmin() || (ownerId != null && p.is(ownerId));
+  }
+
+  /** The item as the aggregate has it now; 404 if it does not exist or the user may not see it. */
+  private Route visible(Principal principal, UUID id, Function<Item.State, Route> inner) {
+    return onSuccess(item(id).<Item.Reply>ask(Item.Get::new, askTimeout), reply -> {
+      if (reply instanceof Item.Accepted a && canSee(principal, a.item().ownerId(), a.item().status(), a.item().deleted())) {
+        return inner.apply(a.item());
+      }
+      return complete(Problem.response(StatusCodes.NOT_FOUND, "item " + id + " does not exist"));
+    });
+  }
+
+  /** Like {@link #visible}, and the user must be its owner, an editor or an admin (else 403). */
+  private Route writable(Principal principal, UUID id, Function<Item.State, Route> inner) {
+    return visible(principal, id, state -> canChange(principal, state.ownerId())
+        ? inner.apply(state)
+        : complete(Auth.forbidden("only the item's owner, an editor or an admin may change item " + id)));
+  }
+
+  // ---- commands ----
+
+  private Route create(Principal principal, NewItem body) {
+    List<FieldError> errors = new ArrayList<>(Item.validateNew(body.title(), body.content(), body.status()));
+    errors.addAll(Item.validateTags(body.tags()));
     if (!errors.isEmpty()) {
-      return complete(Problem.validation(errors).toResponse());
+      return invalid(errors);
     }
     UUID id = UUID.randomUUID();
-    return command(id, reply -> new Item.Create(body.title(), body.content(), body.status(), null, null, reply), StatusCodes.CREATED);
+    return withCategory(body.categoryId(), () -> command(id, reply -> new Item.Create(
+        body.title(), body.content(), body.status(), body.categoryId(), principal.userId(), body.tags(), reply),
+        StatusCodes.CREATED));
   }
 
-  private Route update(UUID id, JsonNode body, Long expectedVersion) {
-    List<FieldError> errors = new ArrayList<>();
+  private Route update(Principal principal, UUID id, JsonNode body, Long expectedVersion) {
     if (!body.isObject()) {
       return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
     }
+    List<FieldError> errors = new ArrayList<>();
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!PATCHABLE.contains(name)) {
         errors.add(new FieldError(name, "is not a field that can be changed"));
-      } else if (!body.get(name).isTextual()) {
-        errors.add(new FieldError(name, "must be a string"));
       }
     }
-    Item.Changes changes = new Item.Changes(text(body, "title"), text(body, "content"), text(body, "status"), false, null);
-    errors.addAll(Item.validate(changes.title(), changes.content(), changes.status()));
-    if (!errors.isEmpty()) {
-      return complete(Problem.validation(errors).toResponse());
+    String title = text(body, "title", errors);
+    String content = text(body, "content", errors);
+    String status = text(body, "status", errors);
+    boolean categorySent = body.has("category_id");
+    UUID categoryId = null;
+    if (categorySent && !body.get("category_id").isNull()) {
+      JsonNode value = body.get("category_id");
+      Optional<UUID> parsed = value.isTextual() ? Ids.parse(value.textValue()) : Optional.empty();
+      if (parsed.isEmpty()) {
+        errors.add(new FieldError("category_id", "must be a category id (UUID) or null"));
+      }
+      categoryId = parsed.orElse(null);
     }
-    return command(id, reply -> new Item.Update(changes, expectedVersion, reply), StatusCodes.OK);
+    List<String> tags = null;
+    if (body.has("tags")) {
+      JsonNode value = body.get("tags");
+      if (value.isArray()) {
+        tags = new ArrayList<>();
+        for (JsonNode tag : value) {
+          tags.add(tag.isTextual() ? tag.textValue() : null);
+        }
+      } else {
+        errors.add(new FieldError("tags", "must be a list of strings"));
+      }
+    }
+    errors.addAll(Item.validate(title, content, status));
+    errors.addAll(Item.validateTags(tags));
+    if (!errors.isEmpty()) {
+      return invalid(errors);
+    }
+    Item.Changes changes = new Item.Changes(title, content, status, categorySent, categoryId, tags);
+    UUID newCategory = categoryId;
+    return writable(principal, id, state -> withCategory(newCategory, () ->
+        command(id, reply -> new Item.Update(changes, expectedVersion, reply), StatusCodes.OK)));
   }
 
-  private static String text(JsonNode body, String field) {
+  /** A string field; null (or JSON null, which these fields do not accept) is an error when sent. */
+  private static String text(JsonNode body, String field, List<FieldError> errors) {
     JsonNode value = body.get(field);
-    return value != null && value.isTextual() ? value.textValue() : null;
+    if (value == null) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      errors.add(new FieldError(field, value.isNull() ? "cannot be null" : "must be a string"));
+      return null;
+    }
+    return value.textValue();
   }
 
-  private Route command(UUID id, akka.japi.function.Function<akka.actor.typed.ActorRef<Item.Reply>, Item.Command> command,
-      akka.http.javadsl.model.StatusCode success) {
-    EntityRef<Item.Command> item = sharding.entityRefFor(Item.ENTITY_TYPE_KEY, id.toString());
-    CompletionStage<HttpResponse> response =
-        item.ask(command::apply, askTimeout).whenComplete((reply, failure) -> metrics.command("item", outcome(reply)))
-            .thenApply(reply -> {
-          if (reply instanceof Item.Accepted accepted) {
-            return withETag(Json.response(success, ItemView.of(accepted.item())), accepted.item().version())
-                .addHeader(Location.create("/api/items/" + id));
-          }
-          return rejection((Item.Rejected) reply);
-        });
+  /** An item may only name a category that exists and is not deleted (422), checked on the write side. */
+  private Route withCategory(UUID categoryId, java.util.function.Supplier<Route> inner) {
+    if (categoryId == null) {
+      return inner.get();
+    }
+    return onSuccess(categories.get(categoryId), reply -> {
+      if (reply instanceof Category.Accepted a && a.category().active()) {
+        return inner.get();
+      }
+      return complete(new Problem("about:blank", "Unprocessable Content", 422,
+          "category " + categoryId + " does not exist or is deleted",
+          List.of(new FieldError("category_id", "must name an existing category"))).toResponse());
+    });
+  }
+
+  private Route command(UUID id, akka.japi.function.Function<ActorRef<Item.Reply>, Item.Command> command, StatusCode success) {
+    CompletionStage<HttpResponse> response = item(id).ask(command::apply, askTimeout)
+        .whenComplete((reply, failure) -> metrics.command("item", outcome(reply)))
+        .thenCompose(reply -> {
+      if (reply instanceof Item.Accepted accepted) {
+        return view(accepted.item()).thenApply(view -> withETag(Json.response(success, view), view.version())
+            .addHeader(Location.create("/api/items/" + id)));
+      }
+      return CompletableFuture.completedFuture(rejection((Item.Rejected) reply));
+    });
     return completeWithFuture(response);
   }
 
@@ -128,58 +234,126 @@ public final class ItemRoutes extends AllDirectives {
     return reply == null ? "failed" : "accepted";
   }
 
+  /** The aggregate's state as the read side would show it, category name included. */
+  private CompletionStage<ItemView> view(Item.State state) {
+    if (state.categoryId() == null) {
+      return CompletableFuture.completedFuture(ItemView.of(state, null));
+    }
+    return categories.get(state.categoryId()).thenApply(reply -> ItemView.of(state,
+        reply instanceof Category.Accepted a && a.category().active() ? a.category().name() : null));
+  }
+
   private static HttpResponse rejection(Item.Rejected rejected) {
     return switch (rejected.reason()) {
       case NOT_FOUND -> Problem.response(StatusCodes.NOT_FOUND, rejected.message());
-      case ALREADY_EXISTS, DELETED, NOT_DELETED -> Problem.response(StatusCodes.CONFLICT, rejected.message());
+      case ALREADY_EXISTS, DELETED, NOT_DELETED, INVALID_TRANSITION -> Problem.response(StatusCodes.CONFLICT, rejected.message());
       case VERSION_MISMATCH -> Problem.response(StatusCodes.PRECONDITION_FAILED, rejected.message());
       case INVALID -> Problem.response(StatusCodes.BAD_REQUEST, rejected.message());
     };
   }
 
-  private Route find(UUID id, Map<String, String> query) {
+  // ---- reads ----
+
+  private Route find(Principal principal, UUID id, Map<String, String> query) {
     List<FieldError> errors = new ArrayList<>();
     boolean includeDeleted = ListParams.bool(query, "include_deleted", errors);
-    if (!errors.isEmpty()) {
-      return complete(Problem.validation(errors).toResponse());
-    }
-    return completeWithFuture(blocking.run(() -> queries.find(id, includeDeleted)
-        .map(item -> withETag(Json.response(StatusCodes.OK, item), item.version()))
-        .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "item " + id + " does not exist"))));
-  }
-
-  private Route list(Map<String, String> query) {
-    List<FieldError> errors = new ArrayList<>();
-    ListParams params = ListParams.parse(query, ItemQueries.SORTABLE, ItemQueries.DEFAULT_SORT, settings.queries(), errors);
-    if (!errors.isEmpty()) {
-      return complete(Problem.validation(errors).toResponse());
-    }
-    return completeWithFuture(blocking.run(() -> Json.response(StatusCodes.OK, queries.list(params))));
-  }
-
-  private Route itemId(String text, Function<UUID, Route> inner) {
-    Optional<UUID> id = Ids.parse(text);
-    return id.isPresent()
-        ? inner.apply(id.get())
-        : complete(Problem.response(StatusCodes.NOT_FOUND, "no item has the id '" + text + "': ids are UUIDs"));
-  }
-
-  /** {@code If-Match: "3"} (or 3): the write applies only if the item is still at version 3. */
-  private Route ifMatch(Function<Long, Route> inner) {
-    return optionalHeaderValueByName("If-Match", header -> {
-      if (header.isEmpty() || header.get().trim().equals("*")) {
-        return inner.apply(null);
-      }
-      String value = header.get().trim().replace("W/", "").replace("\"", "");
+    long minVersion = 0;
+    if (query.containsKey("min_version")) {
       try {
-        return inner.apply(Long.parseLong(value));
+        minVersion = Long.parseLong(query.get("min_version"));
       } catch (NumberFormatException e) {
-        return complete(Problem.response(StatusCodes.BAD_REQUEST, "If-Match must be an item version, such as \"3\""));
+        minVersion = -1;
       }
+      if (minVersion < 1) {
+        errors.add(new FieldError("min_version", "must be a version, 1 or more"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      return invalid(errors);
+    }
+    long wanted = minVersion;
+    Instant deadline = Instant.now().plus(settings.queries().minVersionWait());
+    return completeWithFuture(readAtLeast(id, wanted, deadline).thenApply(row -> {
+      boolean stale = wanted > 0 && row.map(r -> r.version() < wanted).orElse(true);
+      HttpResponse response = row
+          .filter(r -> canSee(principal, r.ownerId(), r.status(), r.deleted()))
+          .filter(r -> !r.deleted() || (includeDeleted && canChange(principal, r.ownerId())))
+          .map(r -> withETag(Json.response(StatusCodes.OK, r), r.version()))
+          .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "item " + id + " does not exist"));
+      return stale
+          ? response.addHeader(RawHeader.create(STALE_HEADER, "the read table has not reached version " + wanted + " yet"))
+          : response;
+    }));
+  }
+
+  /** Reads the row, again and again until it reaches {@code minVersion} or the deadline passes. */
+  private CompletionStage<Optional<ItemView>> readAtLeast(UUID id, long minVersion, Instant deadline) {
+    return blocking.run(() -> queries.find(id)).thenCompose(row -> {
+      boolean reached = row.map(r -> r.version() >= minVersion).orElse(minVersion == 0);
+      if (reached || Instant.now().isAfter(deadline)) {
+        return CompletableFuture.completedFuture(row);
+      }
+      return Patterns.after(Duration.ofMillis(20), system.classicSystem().scheduler(), system.executionContext(),
+          () -> readAtLeast(id, minVersion, deadline));
     });
   }
 
-  private static HttpResponse withETag(HttpResponse response, long version) {
-    return response.addHeader(ETag.create(EntityTag.create(Long.toString(version), false)));
+  private Route list(Principal principal, Map<String, String> query) {
+    List<FieldError> errors = new ArrayList<>();
+    ListParams params = ListParams.parse(query, ItemQueries.SORTABLE, ItemQueries.DEFAULT_SORT, settings.queries(), errors);
+    String status = query.get("status");
+    if (status != null && !Item.STATUSES.contains(status)) {
+      errors.add(new FieldError("status", "must be one of draft, published, archived"));
+    }
+    UUID categoryId = uuidParam(query, "category_id", errors);
+    UUID ownerId = uuidParam(query, "owner_id", errors);
+    String tag = query.get("tag");
+    if (tag != null && (tag.isEmpty() || tag.length() > Item.MAX_TAG_LENGTH)) {
+      errors.add(new FieldError("tag", "must be 1 to " + Item.MAX_TAG_LENGTH + " characters"));
+    }
+    String q = query.get("q");
+    if (q != null && (q.isBlank() || q.length() > Item.MAX_TITLE_LENGTH)) {
+      errors.add(new FieldError("q", "must be 1 to " + Item.MAX_TITLE_LENGTH + " characters"));
+    }
+    Instant after = instantParam(query, "created_after", errors);
+    Instant before = instantParam(query, "created_before", errors);
+    if (!errors.isEmpty()) {
+      return invalid(errors);
+    }
+    if (params.includeDeleted() && !principal.isAdmin()) {
+      return complete(Auth.forbidden("include_deleted needs the role admin"));
+    }
+    ItemQueries.Filter filter = new ItemQueries.Filter(status, categoryId, ownerId, tag, q, after, before);
+    ItemQueries.Viewer viewer = new ItemQueries.Viewer(principal.userId(), principal.isEditorOrAdmin());
+    return completeWithFuture(blocking.run(() -> Json.response(StatusCodes.OK, queries.list(filter, viewer, params))));
+  }
+
+  private static UUID uuidParam(Map<String, String> query, String name, List<FieldError> errors) {
+    String value = query.get(name);
+    if (value == null) {
+      return null;
+    }
+    Optional<UUID> id = Ids.parse(value);
+    if (id.isEmpty()) {
+      errors.add(new FieldError(name, "must be a UUID"));
+    }
+    return id.orElse(null);
+  }
+
+  private static Instant instantParam(Map<String, String> query, String name, List<FieldError> errors) {
+    String value = query.get(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      errors.add(new FieldError(name, "must be an ISO-8601 instant, such as 2026-01-31T12:00:00Z"));
+      return null;
+    }
+  }
+
+  private akka.cluster.sharding.typed.javadsl.EntityRef<Item.Command> item(UUID id) {
+    return sharding.entityRefFor(Item.ENTITY_TYPE_KEY, id.toString());
   }
 }

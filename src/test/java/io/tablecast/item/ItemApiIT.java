@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tablecast.support.Api;
 import io.tablecast.support.TestNode;
+import io.tablecast.support.Users;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,8 +43,9 @@ class ItemApiIT {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.start(dataDir);
-    api = node.api;
+    node = TestNode.start(dataDir, Users.ADMIN_CONFIG);
+    // These tests are about the item lifecycle, not authorization: they act as the admin.
+    api = Users.admin(node.api);
   }
 
   @AfterAll

@@ -46,7 +46,7 @@ class ItemTest {
   }
 
   private CommandResultWithReply<Item.Command, Item.Event, Item.State, Item.Reply> create(String title, String content) {
-    return run(reply -> new Item.Create(title, content, null, null, null, reply));
+    return run(reply -> new Item.Create(title, content, null, null, null, null, reply));
   }
 
   private CommandResultWithReply<Item.Command, Item.Event, Item.State, Item.Reply> run(
@@ -55,7 +55,7 @@ class ItemTest {
   }
 
   private static Item.Changes changes(String title, String content, String status) {
-    return new Item.Changes(title, content, status, false, null);
+    return new Item.Changes(title, content, status, false, null, null);
   }
 
   @Test
@@ -87,7 +87,7 @@ class ItemTest {
     assertEquals(Item.Rejection.INVALID, ((Item.Rejected) tooLong.reply()).reason());
     var noContent = create("Title", null);
     assertTrue(noContent.hasNoEvents());
-    var badStatus = run(reply -> new Item.Create("T", "c", "live", null, null, reply));
+    var badStatus = run(reply -> new Item.Create("T", "c", "live", null, null, null, reply));
     assertTrue(badStatus.hasNoEvents());
     assertEquals(Item.Rejection.INVALID, ((Item.Rejected) badStatus.reply()).reason());
   }

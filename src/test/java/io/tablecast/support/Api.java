@@ -17,9 +17,25 @@ public final class Api {
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final Map<String, String> defaults;
 
   public Api(String base) {
+    this(base, Map.of());
+  }
+
+  private Api(String base, Map<String, String> defaults) {
     this.base = base;
+    this.defaults = defaults;
+  }
+
+  /** The same API, every request sent with {@code Authorization: Bearer <token>}. */
+  public Api withToken(String token) {
+    return new Api(base, Map.of("Authorization", "Bearer " + token));
+  }
+
+  /** The same API, every request sent with this Authorization header (or none when null). */
+  public Api withAuthorization(String header) {
+    return new Api(base, header == null ? Map.of() : Map.of("Authorization", header));
   }
 
   public record Response(int status, HttpResponse<String> raw) {
@@ -67,12 +83,16 @@ public final class Api {
     return send(HttpRequest.newBuilder(uri(path)).DELETE(), Map.of());
   }
 
+  public Response post(String path, String json, Map<String, String> headers) {
+    Map<String, String> all = new java.util.HashMap<>(JSON_BODY);
+    all.putAll(headers);
+    return send(HttpRequest.newBuilder(uri(path)).POST(body(json)), all);
+  }
+
   public Response send(String method, String path, String contentType, byte[] body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-    if (contentType != null) {
-      b.header("Content-Type", contentType);
-    }
-    return send(b, Map.of());
+    Map<String, String> headers = contentType == null ? Map.of() : Map.of("Content-Type", contentType);
+    return send(b, headers);
   }
 
   private static HttpRequest.BodyPublisher body(String json) {
@@ -84,7 +104,8 @@ public final class Api {
   }
 
   private Response send(HttpRequest.Builder request, Map<String, String> headers) {
-    request.timeout(Duration.ofSeconds(15));
+    request.timeout(Duration.ofSeconds(30));
+    defaults.forEach(request::header);
     headers.forEach(request::header);
     try {
       HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());

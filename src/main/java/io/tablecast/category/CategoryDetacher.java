@@ -1,0 +1,125 @@
+package io.tablecast.category;
+
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import akka.persistence.query.Sequence;
+import akka.projection.ProjectionBehavior;
+import akka.projection.ProjectionId;
+import akka.projection.eventsourced.EventEnvelope;
+import akka.projection.eventsourced.javadsl.EventSourcedProvider;
+import akka.projection.jdbc.javadsl.JdbcHandler;
+import akka.projection.jdbc.javadsl.JdbcProjection;
+import io.tablecast.Settings;
+import io.tablecast.item.Item;
+import io.tablecast.item.ItemQueries;
+import io.tablecast.projection.PooledJdbcSession;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ON DELETE SET NULL, event-sourced: for every deleted category, each item that names it gets a
+ * {@code DetachCategory} command, so its history records {@code CategoryDetached}.
+ *
+ * <p>It is a projection over category events with its own offset (no read table): a crash midway
+ * resumes from the last deletion not yet finished, and the commands are idempotent (an item no
+ * longer in the category ignores it). Before it looks items up, it waits until the items projection
+ * has applied every item event written before the deletion, so the items table names every item
+ * that was in the category at that moment. A write that named the category was checked against it
+ * on the write side, so none can add an item to the category after its deletion.
+ */
+public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.Event>, PooledJdbcSession> {
+  private static final Logger log = LoggerFactory.getLogger(CategoryDetacher.class);
+  public static final String NAME = "category-detacher";
+  private static final Duration CATCH_UP_POLL = Duration.ofMillis(50);
+  private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(60);
+
+  private final ClusterSharding sharding;
+  private final DataSource dataSource;
+  private final ItemQueries items;
+  private final String itemsProjection;
+  private final Duration askTimeout;
+
+  private CategoryDetacher(ActorSystem<?> system, Settings settings, DataSource dataSource, String itemsProjection) {
+    this.sharding = ClusterSharding.get(system);
+    this.dataSource = dataSource;
+    this.items = new ItemQueries(dataSource);
+    this.itemsProjection = itemsProjection;
+    this.askTimeout = settings.http().askTimeout();
+  }
+
+  /** Runs one instance in the cluster; {@code itemsProjection} names the live items projection (e.g. items-g1). */
+  public static void start(ActorSystem<?> system, Settings settings, DataSource dataSource, String itemsProjection) {
+    ShardedDaemonProcess.get(system).init(
+        ProjectionBehavior.Command.class,
+        NAME,
+        1,
+        i -> ProjectionBehavior.create(JdbcProjection.atLeastOnce(
+                ProjectionId.of(NAME, Category.TAG),
+                EventSourcedProvider.<Category.Event>eventsByTag(system, JdbcReadJournal.Identifier(), Category.TAG),
+                () -> new PooledJdbcSession(dataSource),
+                () -> new CategoryDetacher(system, settings, dataSource, itemsProjection),
+                system)
+            .withSaveOffset(1, Duration.ZERO)),
+        ShardedDaemonProcessSettings.create(system),
+        Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  @Override
+  public void process(PooledJdbcSession session, EventEnvelope<Category.Event> envelope) throws Exception {
+    if (!(envelope.event() instanceof Category.Deleted deleted)) {
+      return;
+    }
+    long ordering = ((Sequence) envelope.offset()).value();
+    awaitItemsUpTo(ordering);
+    int detached = 0;
+    for (UUID itemId : items.inCategory(deleted.categoryId())) {
+      Item.Reply reply = sharding.entityRefFor(Item.ENTITY_TYPE_KEY, itemId.toString())
+          .<Item.Reply>ask(replyTo -> new Item.DetachCategory(deleted.categoryId(), replyTo), askTimeout)
+          .toCompletableFuture()
+          .get(askTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+      if (reply instanceof Item.Accepted) {
+        detached++;
+      }
+    }
+    log.info("Category {} deleted: detached {} items", deleted.categoryId(), detached);
+  }
+
+  /** Waits until the items projection has applied every item event up to this journal position. */
+  private void awaitItemsUpTo(long ordering) throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + CATCH_UP_LIMIT.toNanos();
+    while (itemEventsPending(ordering)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the items projection has not caught up with journal position " + ordering);
+      }
+      Thread.sleep(CATCH_UP_POLL.toMillis());
+    }
+  }
+
+  private boolean itemEventsPending(long ordering) throws SQLException {
+    String sql = "SELECT EXISTS (SELECT 1 FROM journal.event_tag t WHERE t.tag LIKE ? AND t.event_id <= ?"
+        + " AND t.event_id > COALESCE((SELECT CAST(o.current_offset AS BIGINT) FROM journal.akka_projection_offset_store o"
+        + " WHERE o.projection_name = ? AND o.projection_key = t.tag), 0))";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, Item.TAG_PREFIX + "-%");
+      ps.setLong(2, ordering);
+      ps.setString(3, itemsProjection);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+}

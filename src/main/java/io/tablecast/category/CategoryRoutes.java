@@ -1,0 +1,175 @@
+package io.tablecast.category;
+
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCode;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.Location;
+import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.Route;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tablecast.FieldError;
+import io.tablecast.Settings;
+import io.tablecast.http.ApiDirectives;
+import io.tablecast.http.Blocking;
+import io.tablecast.http.Json;
+import io.tablecast.http.ListParams;
+import io.tablecast.http.Problem;
+import io.tablecast.user.Auth;
+import io.tablecast.user.Principal;
+import io.tablecast.user.Role;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/** /api/categories: editors and admins write, every authenticated user reads. */
+public final class CategoryRoutes extends ApiDirectives {
+  private static final Set<Role> CURATORS = EnumSet.of(Role.EDITOR, Role.ADMIN);
+  private static final Set<String> PATCHABLE = Set.of("name", "description");
+
+  private final Settings settings;
+  private final Auth auth;
+  private final Categories categories;
+  private final CategoryQueries queries;
+  private final Blocking blocking;
+
+  public CategoryRoutes(ActorSystem<?> system, Settings settings, Categories categories, CategoryQueries queries) {
+    this.settings = settings;
+    this.auth = Auth.get(system);
+    this.categories = categories;
+    this.queries = queries;
+    this.blocking = new Blocking(system);
+  }
+
+  public Route routes() {
+    return pathPrefix("api", () -> pathPrefix("categories", () -> concat(
+        pathEndOrSingleSlash(() -> concat(
+            post(() -> curator(p -> entity(Json.body(JsonNode.class), this::create))),
+            get(() -> auth.authenticated(p -> parameterMap(query -> list(p, query)))))),
+        pathPrefix(PathMatchers.segment(), text -> uuid(text, "category", this::category)))));
+  }
+
+  private Route curator(Function<Principal, Route> inner) {
+    return auth.requireAnyRole(CURATORS, inner);
+  }
+
+  private Route category(UUID id) {
+    return concat(
+        pathEndOrSingleSlash(() -> concat(
+            get(() -> auth.authenticated(p -> parameterMap(query -> find(p, id, query)))),
+            patch(() -> curator(p -> ifMatch(version -> entity(Json.body(JsonNode.class), body -> update(id, body, version))))),
+            delete(() -> curator(p -> ifMatch(version -> respond(categories.delete(id, version), StatusCodes.OK)))))),
+        path("restore", () -> post(() -> curator(p -> ifMatch(version ->
+            respond(categories.restore(id, version), StatusCodes.OK))))));
+  }
+
+  private Route create(JsonNode body) {
+    List<FieldError> errors = new ArrayList<>();
+    if (!body.isObject()) {
+      return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
+    }
+    fields(body, errors);
+    String name = text(body, "name", errors);
+    String description = text(body, "description", errors);
+    if (name == null && !errors.stream().anyMatch(e -> e.field().equals("name"))) {
+      errors.add(new FieldError("name", "is required"));
+    }
+    errors.addAll(Category.validate(name, description));
+    if (!errors.isEmpty()) {
+      return invalid(errors);
+    }
+    return respond(categories.create(name, description), StatusCodes.CREATED);
+  }
+
+  private Route update(UUID id, JsonNode body, Long version) {
+    if (!body.isObject()) {
+      return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
+    }
+    List<FieldError> errors = new ArrayList<>();
+    fields(body, errors);
+    if (body.has("name") && body.get("name").isNull()) {
+      errors.add(new FieldError("name", "cannot be cleared"));
+    }
+    String name = text(body, "name", errors);
+    String description = text(body, "description", errors);
+    errors.addAll(Category.validate(name, description));
+    if (!errors.isEmpty()) {
+      return invalid(errors);
+    }
+    Category.Changes changes = new Category.Changes(name, body.has("description"), description);
+    return respond(categories.update(id, changes, version), StatusCodes.OK);
+  }
+
+  private static void fields(JsonNode body, List<FieldError> errors) {
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!PATCHABLE.contains(name)) {
+        errors.add(new FieldError(name, "is not a field of a category"));
+      }
+    }
+  }
+
+  /** A string field; JSON null reads as null (absent or cleared), any other type is an error. */
+  private static String text(JsonNode body, String field, List<FieldError> errors) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      errors.add(new FieldError(field, "must be a string"));
+      return null;
+    }
+    return value.textValue();
+  }
+
+  private Route find(Principal principal, UUID id, Map<String, String> query) {
+    List<FieldError> errors = new ArrayList<>();
+    boolean includeDeleted = ListParams.bool(query, "include_deleted", errors);
+    if (!errors.isEmpty()) {
+      return invalid(errors);
+    }
+    if (includeDeleted && !principal.isEditorOrAdmin()) {
+      return complete(Auth.forbidden("include_deleted needs the role editor or admin"));
+    }
+    return completeWithFuture(blocking.run(() -> queries.find(id, includeDeleted)
+        .map(c -> withETag(Json.response(StatusCodes.OK, c), c.version()))
+        .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "category " + id + " does not exist"))));
+  }
+
+  private Route list(Principal principal, Map<String, String> query) {
+    List<FieldError> errors = new ArrayList<>();
+    ListParams params = ListParams.parse(query, CategoryQueries.SORTABLE, CategoryQueries.DEFAULT_SORT, settings.queries(), errors);
+    if (!errors.isEmpty()) {
+      return invalid(errors);
+    }
+    if (params.includeDeleted() && !principal.isEditorOrAdmin()) {
+      return complete(Auth.forbidden("include_deleted needs the role editor or admin"));
+    }
+    return completeWithFuture(blocking.run(() -> Json.response(StatusCodes.OK, queries.list(query.get("name"), params))));
+  }
+
+  private Route respond(CompletionStage<Category.Reply> reply, StatusCode success) {
+    return completeWithFuture(reply.thenApply(r -> answer(r, success)));
+  }
+
+  private static HttpResponse answer(Category.Reply reply, StatusCode success) {
+    if (reply instanceof Category.Accepted accepted) {
+      Category.State c = accepted.category();
+      return withETag(Json.response(success, CategoryView.of(c)), c.version())
+          .addHeader(Location.create("/api/categories/" + c.id()));
+    }
+    Category.Rejected rejected = (Category.Rejected) reply;
+    return switch (rejected.reason()) {
+      case NOT_FOUND -> Problem.response(StatusCodes.NOT_FOUND, rejected.message());
+      case ALREADY_EXISTS, DELETED, NOT_DELETED -> Problem.response(StatusCodes.CONFLICT, rejected.message());
+      case VERSION_MISMATCH -> Problem.response(StatusCodes.PRECONDITION_FAILED, rejected.message());
+      case INVALID -> Problem.response(StatusCodes.BAD_REQUEST, rejected.message());
+    };
+  }
+}

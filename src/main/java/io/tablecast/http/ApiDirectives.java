@@ -1,0 +1,48 @@
+package io.tablecast.http;
+
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.ETag;
+import akka.http.javadsl.model.headers.EntityTag;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.Route;
+import io.tablecast.FieldError;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** Directives every resource's routes share: ids in paths, If-Match versions, ETags, field errors. */
+public abstract class ApiDirectives extends AllDirectives {
+
+  /** A path id that is not a UUID names no resource: 404. */
+  protected Route uuid(String text, String resource, Function<UUID, Route> inner) {
+    Optional<UUID> id = Ids.parse(text);
+    return id.isPresent()
+        ? inner.apply(id.get())
+        : complete(Problem.response(StatusCodes.NOT_FOUND, "no " + resource + " has the id '" + text + "': ids are UUIDs"));
+  }
+
+  /** {@code If-Match: "3"} (or 3): the write applies only if the resource is still at version 3. */
+  protected Route ifMatch(Function<Long, Route> inner) {
+    return optionalHeaderValueByName("If-Match", header -> {
+      if (header.isEmpty() || header.get().trim().equals("*")) {
+        return inner.apply(null);
+      }
+      String value = header.get().trim().replace("W/", "").replace("\"", "");
+      try {
+        return inner.apply(Long.parseLong(value));
+      } catch (NumberFormatException e) {
+        return complete(Problem.response(StatusCodes.BAD_REQUEST, "If-Match must be a version, such as \"3\""));
+      }
+    });
+  }
+
+  protected static HttpResponse withETag(HttpResponse response, long version) {
+    return response.addHeader(ETag.create(EntityTag.create(Long.toString(version), false)));
+  }
+
+  protected Route invalid(List<FieldError> errors) {
+    return complete(Problem.validation(errors).toResponse());
+  }
+}

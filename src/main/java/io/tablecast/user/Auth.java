@@ -1,0 +1,125 @@
+package io.tablecast.user;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Extension;
+import akka.actor.typed.ExtensionId;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.HttpChallenge;
+import akka.http.javadsl.model.headers.WWWAuthenticate;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.Route;
+import io.tablecast.Settings;
+import io.tablecast.http.Problem;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Authentication and authorization for routes. Every route that needs a user wraps itself in one
+ * of these directives:
+ *
+ * <pre>{@code
+ * Auth auth = Auth.get(system);
+ * auth.authenticated(principal -> ...)                    // any active user with a valid token
+ * auth.requireRole(Role.ADMIN, principal -> ...)          // that user must have the role
+ * auth.requireAnyRole(Set.of(Role.ADMIN, Role.EDITOR), principal -> ...)
+ * }</pre>
+ *
+ * A request without {@code Authorization: Bearer <token>}, or with a token that is malformed,
+ * expired, unsigned ({@code alg: none}), signed with another key or another algorithm, or that
+ * names a user who is deleted or deactivated, gets 401; a user without the role gets 403; both as
+ * problem+json. Roles and activity are read from the User aggregate on every request, so a role
+ * change or a deactivation takes effect at once, not when the token expires.
+ */
+public final class Auth extends AllDirectives implements Extension {
+  private static final ExtensionId<Auth> ID =
+      new ExtensionId<>() {
+        @Override
+        public Auth createExtension(ActorSystem<?> system) {
+          Settings settings = Settings.from(system.settings().config());
+          return new Auth(system, Tokens.from(settings), settings.http().askTimeout());
+        }
+      };
+
+  private final ClusterSharding sharding;
+  private final Tokens tokens;
+  private final Duration askTimeout;
+
+  private Auth(ActorSystem<?> system, Tokens tokens, Duration askTimeout) {
+    this.sharding = ClusterSharding.get(system);
+    this.tokens = tokens;
+    this.askTimeout = askTimeout;
+  }
+
+  public static Auth get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  /** Issues and verifies the access tokens this node accepts. */
+  public Tokens tokens() {
+    return tokens;
+  }
+
+  /** The inner route runs for an active user with a valid token; anything else is 401. */
+  public Route authenticated(Function<Principal, Route> inner) {
+    return optionalHeaderValueByName("Authorization", header -> {
+      Optional<UUID> userId = header.flatMap(Auth::bearerToken).flatMap(tokens::verify);
+      if (userId.isEmpty()) {
+        return complete(unauthorized(header.isEmpty()
+            ? "this request needs an access token: Authorization: Bearer <token> (POST /api/auth/token)"
+            : "the access token is invalid or expired"));
+      }
+      return onSuccess(principal(userId.get()), principal -> principal
+          .map(inner)
+          .orElseGet(() -> complete(unauthorized("the token's user is deleted or deactivated"))));
+    });
+  }
+
+  /** Like {@link #authenticated}, and the user must have {@code role} (else 403). */
+  public Route requireRole(Role role, Function<Principal, Route> inner) {
+    return requireAnyRole(EnumSet.of(role), inner);
+  }
+
+  /** Like {@link #authenticated}, and the user must have one of {@code roles} (else 403). */
+  public Route requireAnyRole(Set<Role> roles, Function<Principal, Route> inner) {
+    return authenticated(principal -> roles.stream().anyMatch(principal::has)
+        ? inner.apply(principal)
+        : complete(forbidden("this needs the role " + roles.stream().map(Role::label).sorted()
+            .collect(Collectors.joining(" or ")))));
+  }
+
+  public static HttpResponse forbidden(String detail) {
+    return Problem.response(StatusCodes.FORBIDDEN, detail);
+  }
+
+  public static HttpResponse unauthorized(String detail) {
+    return Problem.response(StatusCodes.UNAUTHORIZED, detail)
+        .addHeader(WWWAuthenticate.create(HttpChallenge.createOAuth2("tablecast")));
+  }
+
+  private CompletionStage<Optional<Principal>> principal(UUID userId) {
+    return sharding.entityRefFor(User.ENTITY_TYPE_KEY, userId.toString())
+        .<User.Reply>ask(User.Get::new, askTimeout)
+        .thenApply(reply -> reply instanceof User.Accepted accepted && accepted.user().canAct()
+            ? Optional.of(principalOf(accepted.user()))
+            : Optional.empty());
+  }
+
+  static Principal principalOf(User.State user) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    user.roles().forEach(label -> Role.parse(label).ifPresent(roles::add));
+    return new Principal(user.id(), user.email(), roles);
+  }
+
+  private static Optional<String> bearerToken(String header) {
+    String[] parts = header.trim().split("\\s+");
+    return parts.length == 2 && parts[0].equalsIgnoreCase("Bearer") ? Optional.of(parts[1]) : Optional.empty();
+  }
+}

@@ -1,0 +1,335 @@
+package io.tablecast.user;
+
+import static io.tablecast.support.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tablecast.support.Api;
+import io.tablecast.support.TestNode;
+import io.tablecast.support.Users;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Registration, login, tokens, roles and the users read tables, over HTTP on a real node. */
+class UserApiIT {
+  private static final Duration CATCH_UP = Duration.ofSeconds(15);
+
+  @TempDir static Path dataDir;
+  private static TestNode node;
+  private static Api api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = TestNode.start(dataDir, Users.ADMIN_CONFIG);
+    api = node.api;
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static Api.Response register(String email, String password) {
+    return api.post("/api/users", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"full_name\":\"Ann\"}");
+  }
+
+  private static Api.Response login(String email, String password) {
+    return api.post("/api/auth/token", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
+  }
+
+  @Test
+  void registrationNormalizesTheEmailAndNeverShowsTheHash() throws Exception {
+    String email = Users.uniqueEmail("ann");
+    Api.Response r = register("  " + email.toUpperCase() + " ", Users.PASSWORD);
+    assertEquals(201, r.status(), r.toString());
+    JsonNode user = r.json();
+    assertEquals(email, user.get("email").asText());
+    assertEquals("Ann", user.get("full_name").asText());
+    assertEquals("[\"user\"]", user.get("roles").toString());
+    assertTrue(user.get("is_active").asBoolean());
+    assertFalse(r.raw().body().contains("argon2"), r.toString());
+    assertNull(user.get("password"));
+    assertNull(user.get("password_hash"));
+
+    String events = journalText("User|" + user.get("id").asText());
+    assertTrue(events.contains("$argon2id$"), "the event holds an Argon2id hash");
+    assertFalse(events.contains(Users.PASSWORD), "never the password itself");
+
+    assertEquals(409, register(email, Users.PASSWORD).status(), "the same email again");
+    assertEquals(409, register(" " + email.toUpperCase(), "another-password").status(), "differently written");
+  }
+
+  @Test
+  void badRegistrationsAreValidationProblems() {
+    assertField(register("not-an-email", Users.PASSWORD), "email");
+    assertField(register(Users.uniqueEmail("short"), "123456789"), "password");
+    assertField(api.post("/api/users", "{\"email\":\"" + Users.uniqueEmail("x") + "\",\"password\":\"" + Users.PASSWORD + "\"}"),
+        "full_name");
+    assertEquals(400, api.post("/api/users", "{\"email\":42}").status());
+    assertEquals(400, api.post("/api/users", "{\"email\":\"a@b.cd\",\"password\":\"" + Users.PASSWORD
+        + "\",\"full_name\":\"x\",\"roles\":[\"admin\"]}").status(), "nobody registers themselves as admin");
+  }
+
+  @Test
+  void aTokenOpensTheApiAndWrongCredentialsGetTheSame401() {
+    String email = Users.uniqueEmail("bob");
+    Users.register(api, email);
+    Api.Response ok = login(email, Users.PASSWORD);
+    assertEquals(200, ok.status(), ok.toString());
+    assertEquals("Bearer", ok.json().get("token_type").asText());
+    assertEquals(3600, ok.json().get("expires_in").asLong());
+    Api bob = api.withToken(ok.json().get("access_token").asText());
+    Api.Response me = bob.get("/api/users/me");
+    assertEquals(200, me.status(), me.toString());
+    assertEquals(email, me.json().get("email").asText());
+
+    Api.Response wrongPassword = login(email, "wrong-password-123");
+    Api.Response unknownEmail = login(Users.uniqueEmail("nobody"), Users.PASSWORD);
+    assertEquals(401, wrongPassword.status());
+    assertEquals(401, unknownEmail.status());
+    assertEquals(wrongPassword.json(), unknownEmail.json(), "nothing tells which of the two was wrong");
+    assertEquals("application/problem+json", wrongPassword.contentType());
+  }
+
+  @Test
+  void missingBadExpiredAndForgedTokensGet401() throws Exception {
+    String email = Users.uniqueEmail("tok");
+    String id = Users.register(api, email).get("id").asText();
+    String good = Users.token(api, email, Users.PASSWORD);
+    String[] parts = good.split("\\.");
+    String noneHeader = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+    String wrongKey = new Tokens("another-secret-another-secret-another!!".getBytes(StandardCharsets.UTF_8), Duration.ofHours(1))
+        .issue(UUID.fromString(id));
+    String expired = new Tokens(Users.TOKEN_SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(-5))
+        .issue(UUID.fromString(id));
+    String tampered = parts[0] + "." + b64("{\"iss\":\"tablecast\",\"sub\":\"" + UUID.randomUUID() + "\",\"exp\":9999999999}")
+        + "." + parts[2];
+    List<String> headers = new ArrayList<>();
+    headers.add(null);
+    headers.add("Bearer");
+    headers.add("Bearer garbage");
+    headers.add("Basic " + b64("a:b"));
+    headers.add("Bearer " + noneHeader + "." + parts[1] + ".");
+    headers.add("Bearer " + wrongKey);
+    headers.add("Bearer " + expired);
+    headers.add("Bearer " + tampered);
+    for (String header : headers) {
+      Api.Response r = api.withAuthorization(header).get("/api/users/me");
+      assertEquals(401, r.status(), header + " → " + r);
+      assertEquals("application/problem+json", r.contentType());
+      assertNotNull(r.header("WWW-Authenticate"));
+    }
+    assertEquals(200, api.withToken(good).get("/api/users/me").status(), "the genuine token works");
+  }
+
+  @Test
+  void repeatedFailuresForOneEmailAreThrottled() {
+    String email = Users.uniqueEmail("throttled");
+    Users.register(api, email);
+    for (int i = 0; i < 5; i++) {
+      assertEquals(401, login(email, "wrong-password-" + i).status());
+    }
+    Api.Response blocked = login(email, Users.PASSWORD);
+    assertEquals(429, blocked.status(), "even the right password waits: " + blocked);
+    assertTrue(Long.parseLong(blocked.header("Retry-After")) >= 1);
+    assertEquals("application/problem+json", blocked.contentType());
+    String other = Users.uniqueEmail("unthrottled");
+    Users.register(api, other);
+    assertEquals(200, login(other, Users.PASSWORD).status(), "other emails are not affected");
+  }
+
+  @Test
+  void rolesDecideWhoMayListAndChangeUsers() {
+    Api user = Users.newUser(api, "plain");
+    Api other = Users.newUser(api, "other");
+    Api admin = Users.admin(api);
+    String userId = Users.id(user);
+    String otherId = Users.id(other);
+
+    assertEquals(403, user.get("/api/users").status());
+    assertEquals(401, api.get("/api/users").status());
+    assertEquals(200, admin.get("/api/users").status());
+    assertEquals(403, user.get("/api/users/" + otherId).status());
+    assertEquals(200, user.get("/api/users/" + userId).status());
+    assertEquals(200, admin.get("/api/users/" + userId).status());
+    assertEquals(403, user.patch("/api/users/" + otherId, "{\"full_name\":\"Hacked\"}").status());
+    assertEquals(403, user.patch("/api/users/" + userId, "{\"roles\":[\"admin\"]}").status(), "no self-promotion");
+    assertEquals(403, user.patch("/api/users/" + userId, "{\"is_active\":true}").status());
+    assertEquals(403, user.delete("/api/users/" + otherId).status());
+    assertEquals(403, user.post("/api/users/" + userId + "/restore", "").status());
+
+    Api.Response renamed = user.patch("/api/users/" + userId, "{\"full_name\":\"Renamed\"}");
+    assertEquals(200, renamed.status(), renamed.toString());
+    assertEquals("Renamed", renamed.json().get("full_name").asText());
+    Api.Response promoted = admin.patch("/api/users/" + userId, "{\"roles\":[\"editor\",\"user\"]}");
+    assertEquals("[\"editor\",\"user\"]", promoted.json().get("roles").toString());
+    assertEquals("[\"editor\",\"user\"]", user.get("/api/users/me").json().get("roles").toString(),
+        "the role applies at once, with the token already issued");
+    assertField(admin.patch("/api/users/" + userId, "{\"roles\":[\"root\"]}"), "roles");
+    assertEquals(412, admin.patch("/api/users/" + userId, "{\"full_name\":\"X\"}", java.util.Map.of("If-Match", "\"1\"")).status());
+  }
+
+  @Test
+  void aPasswordChangeTakesEffectForLogin() {
+    String email = Users.uniqueEmail("pw");
+    Users.register(api, email);
+    Api me = api.withToken(Users.token(api, email, Users.PASSWORD));
+    assertField(me.patch("/api/users/" + Users.id(me), "{\"password\":\"short\"}"), "password");
+    assertEquals(200, me.patch("/api/users/" + Users.id(me), "{\"password\":\"a-new-password\"}").status());
+    assertEquals(401, login(email, Users.PASSWORD).status());
+    assertEquals(200, login(email, "a-new-password").status());
+  }
+
+  @Test
+  void deactivatedAndDeletedUsersCannotLogInOrUseTheirTokens() {
+    Api admin = Users.admin(api);
+    String email = Users.uniqueEmail("inactive");
+    String id = Users.register(api, email).get("id").asText();
+    Api user = api.withToken(Users.token(api, email, Users.PASSWORD));
+    assertEquals(200, admin.patch("/api/users/" + id, "{\"is_active\":false}").status());
+    assertEquals(401, user.get("/api/users/me").status());
+    assertEquals(401, login(email, Users.PASSWORD).status());
+    assertEquals(200, admin.patch("/api/users/" + id, "{\"is_active\":true}").status());
+    assertEquals(200, user.get("/api/users/me").status());
+
+    assertEquals(200, user.delete("/api/users/" + id).status(), "users may delete themselves");
+    assertEquals(401, user.get("/api/users/me").status());
+    assertEquals(401, login(email, Users.PASSWORD).status());
+  }
+
+  @Test
+  void deletingAUserFreesTheEmailAndRestoringItThenConflicts() throws Exception {
+    Api admin = Users.admin(api);
+    String email = Users.uniqueEmail("reuse");
+    String first = Users.register(api, email).get("id").asText();
+    assertEquals(200, admin.delete("/api/users/" + first).status());
+    assertEquals(404, admin.get("/api/users/" + first).status());
+    assertEquals(200, admin.get("/api/users/" + first + "?include_deleted=true").status());
+
+    String second = Users.register(api, email).get("id").asText();
+    Api.Response restore = admin.post("/api/users/" + first + "/restore", "");
+    assertEquals(409, restore.status(), restore.toString());
+    assertTrue(restore.json().get("detail").asText().contains(email));
+
+    assertEquals(200, admin.delete("/api/users/" + second).status());
+    Api.Response restored = admin.post("/api/users/" + first + "/restore", "");
+    assertEquals(200, restored.status(), restored.toString());
+    assertEquals(200, login(email, Users.PASSWORD).status(), "the restored user logs in again");
+    assertEquals(409, register(email, Users.PASSWORD).status(), "and holds the email again");
+
+    // The read table agrees: exactly one live row for the email, two rows in all.
+    eventually(CATCH_UP, () -> count("SELECT count(*) FROM read.users WHERE email = ? AND deleted_at IS NULL", email),
+        n -> n == 1);
+    eventually(CATCH_UP, () -> count("SELECT count(*) FROM read.users WHERE email = ?", email), n -> n == 2);
+  }
+
+  @Test
+  void ofManyConcurrentRegistrationsOfOneEmailExactlyOneSucceeds() throws Exception {
+    String email = Users.uniqueEmail("race");
+    int n = 24;
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Callable<Integer>> calls = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String variant = i % 2 == 0 ? email : email.toUpperCase();
+        calls.add(() -> register(variant, Users.PASSWORD + "-x").status());
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> f : pool.invokeAll(calls)) {
+        statuses.add(f.get());
+      }
+      assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+      assertEquals(n - 1, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+    } finally {
+      pool.shutdownNow();
+    }
+    eventually(CATCH_UP, () -> count("SELECT count(*) FROM read.users WHERE email = ?", email), c -> c == 1);
+    Thread.sleep(300);
+    assertEquals(1, count("SELECT count(*) FROM read.users WHERE email = ?", email));
+  }
+
+  @Test
+  void adminsListUsersWithFiltersPagingAndRolesFromTheReadTables() {
+    Api admin = Users.admin(api);
+    String tag = "list" + UUID.randomUUID().toString().substring(0, 6);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(Users.register(api, tag + i + "@example.com").get("id").asText());
+    }
+    admin.patch("/api/users/" + ids.get(1), "{\"roles\":[\"editor\"]}");
+    admin.patch("/api/users/" + ids.get(2), "{\"is_active\":false}");
+    JsonNode page = eventually(CATCH_UP, () -> admin.get("/api/users?email=" + tag + "&sort=email&limit=2"),
+        r -> r.status() == 200 && r.json().get("total").asLong() == 3
+            && r.json().get("data").get(1).get("roles").toString().equals("[\"editor\"]")).json();
+    assertEquals(2, page.get("data").size());
+    assertEquals(tag + "0@example.com", page.get("data").get(0).get("email").asText());
+    assertEquals(1, admin.get("/api/users?email=" + tag + "&role=editor").json().get("total").asLong());
+    JsonNode inactive = eventually(CATCH_UP, () -> admin.get("/api/users?email=" + tag + "&is_active=false"),
+        r -> r.json().get("total").asLong() == 1).json();
+    assertEquals(ids.get(2), inactive.get("data").get(0).get("id").asText());
+    JsonNode admins = admin.get("/api/users?role=admin").json();
+    assertEquals(1, admins.get("total").asLong(), "the bootstrap admin, once");
+    assertEquals(Users.ADMIN_EMAIL, admins.get("data").get(0).get("email").asText());
+    assertField(admin.get("/api/users?role=root"), "role");
+    assertField(admin.get("/api/users?sort=password"), "sort");
+    assertField(admin.get("/api/users?limit=501"), "limit");
+  }
+
+  private static void assertField(Api.Response r, String field) {
+    assertEquals(400, r.status(), r.toString());
+    assertEquals("application/problem+json", r.contentType());
+    assertTrue(r.json().get("errors").toString().contains("\"" + field + "\""), r.toString());
+  }
+
+  private static String b64(String text) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static long count(String sql, String email) {
+    try (Connection c = node.node.database().dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, email);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String journalText(String persistenceId) throws Exception {
+    StringBuilder all = new StringBuilder();
+    try (Connection c = node.node.database().dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT event_payload FROM journal.event_journal WHERE persistence_id = ? ORDER BY sequence_number")) {
+      ps.setString(1, persistenceId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          all.append(new String(rs.getBytes(1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return all.toString();
+  }
+}
