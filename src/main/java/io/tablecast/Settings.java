@@ -14,7 +14,8 @@ public record Settings(
     Projections projections,
     Aggregates aggregates,
     Queries queries,
-    boolean joinSelf) {
+    boolean joinSelf,
+    Operations operations) {
 
   public record Http(String iface, int port, Duration askTimeout) {}
 
@@ -29,6 +30,19 @@ public record Settings(
   public record Aggregates(int snapshotEvery, int keepSnapshots) {}
 
   public record Queries(int defaultLimit, int maxLimit) {}
+
+  /**
+   * Projection operations: when a rebuilt generation is switched in, how many retired ones are
+   * kept, how handler failures are retried, and whether /admin is open without the admin role.
+   */
+  public record Operations(
+      long switchAtLagEvents,
+      int retainRetired,
+      Duration pollInterval,
+      int handlerRetries,
+      Duration handlerRetryDelay,
+      Duration managementTimeout,
+      boolean adminOpen) {}
 
   public static Settings from(Config config) {
     Config t = config.getConfig("tablecast");
@@ -56,6 +70,14 @@ public record Settings(
         new Projections(slices, p.getInt("group-after-envelopes"), p.getDuration("group-after-duration")),
         new Aggregates(t.getInt("aggregates.snapshot-every"), t.getInt("aggregates.keep-snapshots")),
         new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit")),
-        t.getBoolean("cluster.join-self"));
+        t.getBoolean("cluster.join-self"),
+        new Operations(
+            p.getLong("rebuild.switch-at-lag-events"),
+            p.getInt("rebuild.retain-retired"),
+            p.getDuration("rebuild.poll-interval"),
+            p.getInt("failures.retries"),
+            p.getDuration("failures.retry-delay"),
+            p.getDuration("management-timeout"),
+            t.getBoolean("admin.open")));
   }
 }

@@ -18,7 +18,11 @@ import io.tablecast.item.ItemProjection;
 import io.tablecast.item.ItemQueries;
 import io.tablecast.item.ItemRoutes;
 import io.tablecast.projection.Generations;
-import io.tablecast.projection.ProjectionRunner;
+import io.tablecast.projection.AdminRoutes;
+import io.tablecast.projection.RebuildCoordinator;
+import io.tablecast.db.SchemaReport;
+import io.tablecast.http.AdminAccess;
+import akka.http.javadsl.server.Directives;
 import io.tablecast.projection.ReadProjection;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -74,12 +78,15 @@ public final class Tablecast {
       AkkaManagement.get(system).start().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
 
       Item.init(system, settings);
-      for (int i = 0; i < live.length; i++) {
-        ProjectionRunner.start(system, settings, database.dataSource(), PROJECTIONS.get(i), live[i]);
-      }
+      // Runs every kept generation (live, building, retired) and switches caught-up rebuilds in.
+      RebuildCoordinator rebuilds = RebuildCoordinator.start(system, settings, database.dataSource(), PROJECTIONS);
       ItemRoutes items = new ItemRoutes(system, settings, new ItemQueries(database.dataSource()));
+      // Until authentication arrives, /admin is open only when tablecast.admin.open says so.
+      AdminRoutes admin = new AdminRoutes(
+          system, rebuilds, new SchemaReport(database.dataSource(), PROJECTIONS),
+          AdminAccess.openWhen(settings.operations().adminOpen()));
       ServerBinding binding =
-          HttpServer.start(system, settings, items.routes())
+          HttpServer.start(system, settings, Directives.concat(items.routes(), admin.routes()))
               .toCompletableFuture()
               .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
       Readiness.get(system).markStarted();

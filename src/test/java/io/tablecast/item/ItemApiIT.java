@@ -272,4 +272,14 @@ class ItemApiIT {
       assertEquals(200, r.statusCode(), path + ": " + r.body());
     }
   }
+
+  @Test
+  void theAdminApiIsClosedByDefault() {
+    for (String path : List.of("/admin/projections", "/admin/schema")) {
+      Api.Response r = api.get(path);
+      assertEquals(403, r.status(), path + ": " + r);
+      assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+    }
+    assertEquals(403, api.post("/admin/projections/items/rebuild", "").status());
+  }
 }
