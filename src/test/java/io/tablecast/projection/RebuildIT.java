@@ -202,4 +202,29 @@ class RebuildIT {
     assertTrue(read.get(0).get("history").get("schema").asText().startsWith("items_g"));
     assertEquals(0, read.get(0).get("history").get("pending").asInt());
   }
+
+  @Test
+  @Order(8)
+  void verifiedRebuildSwitchesWhenEqualAndRefusesWhenTheDataDiffers() {
+    int live = items().get("generation").asInt();
+    Api.Response equal = api.post("/admin/projections/items/rebuild?verify=true", "");
+    assertEquals(202, equal.status(), equal.toString());
+    int verified = equal.json().get("generation").asInt();
+    eventually(WITHIN, () -> items().get("generation").asInt(), g -> g == verified);
+
+    // Someone changed the live table behind the projection's back: a verified rebuild must notice.
+    Tables.execute(db, "UPDATE items_g" + verified + ".items SET content = 'tampered' WHERE id = (SELECT id FROM items_g"
+        + verified + ".items ORDER BY id LIMIT 1)");
+    Api.Response differs = api.post("/admin/projections/items/rebuild?verify=true", "");
+    assertEquals(202, differs.status(), differs.toString());
+    int refused = differs.json().get("generation").asInt();
+    JsonNode rebuild = eventually(WITHIN, () -> items().get("rebuild"),
+        r -> !r.isNull() && !r.get("verify_result").isNull()).deepCopy();
+    assertEquals(refused, rebuild.get("generation").asInt());
+    assertTrue(rebuild.get("verify_result").asText().contains("items"), rebuild.toString());
+    assertEquals(verified, items().get("generation").asInt(), "a refused rebuild is not switched in");
+    assertEquals(204, api.delete("/admin/projections/items/generations/" + refused).status());
+    eventually(WITHIN, () -> items().get("state").asText(), s -> s.equals("running"));
+    assertTrue(live < verified);
+  }
 }
