@@ -1,5 +1,7 @@
 package io.tablecast;
 
+import io.tablecast.cli.DbCommand;
+import io.tablecast.cli.ProjectionsCommand;
 import io.tablecast.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tablecast 0.1.0",
     description = "Event-sourced items, categories and users on Akka and PostgreSQL.",
-    subcommands = {ServeCommand.class})
+    subcommands = {ServeCommand.class, DbCommand.class, ProjectionsCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
