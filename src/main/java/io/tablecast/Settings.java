@@ -15,7 +15,8 @@ public record Settings(
     Aggregates aggregates,
     Queries queries,
     boolean joinSelf,
-    Auth auth) {
+    Auth auth,
+    Operations operations) {
 
   public record Http(String iface, int port, Duration askTimeout) {}
 
@@ -52,6 +53,18 @@ public record Settings(
     }
   }
 
+  /**
+   * Projection operations: when a rebuilt generation is switched in, how many retired ones are
+   * kept, and how handler failures are retried.
+   */
+  public record Operations(
+      long switchAtLagEvents,
+      int retainRetired,
+      Duration pollInterval,
+      int handlerRetries,
+      Duration handlerRetryDelay,
+      Duration managementTimeout) {}
+
   public static Settings from(Config config) {
     Config t = config.getConfig("tablecast");
     String mode = t.getString("mode");
@@ -79,7 +92,14 @@ public record Settings(
         new Aggregates(t.getInt("aggregates.snapshot-every"), t.getInt("aggregates.keep-snapshots")),
         new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit"), t.getDuration("queries.min-version-wait")),
         t.getBoolean("cluster.join-self"),
-        auth(t, mode.equals("production")));
+        auth(t, mode.equals("production")),
+        new Operations(
+            p.getLong("rebuild.switch-at-lag-events"),
+            p.getInt("rebuild.retain-retired"),
+            p.getDuration("rebuild.poll-interval"),
+            p.getInt("failures.retries"),
+            p.getDuration("failures.retry-delay"),
+            p.getDuration("management-timeout")));
   }
 
   private static Auth auth(Config t, boolean production) {

@@ -25,7 +25,12 @@ import io.tablecast.item.ItemQueries;
 import io.tablecast.item.ItemRoutes;
 import io.tablecast.metrics.Metrics;
 import io.tablecast.projection.Generations;
-import io.tablecast.projection.ProjectionRunner;
+import io.tablecast.projection.AdminRoutes;
+import io.tablecast.user.Auth;
+import io.tablecast.user.Role;
+import io.tablecast.projection.RebuildCoordinator;
+import io.tablecast.db.SchemaReport;
+import akka.http.javadsl.server.Directives;
 import io.tablecast.projection.ReadProjection;
 import io.tablecast.unique.Reservations;
 import io.tablecast.unique.UniqueValue;
@@ -92,9 +97,8 @@ public final class Tablecast {
       UniqueValue.init(system, settings);
       User.init(system, settings);
       Category.init(system, settings);
-      for (int i = 0; i < live.length; i++) {
-        ProjectionRunner.start(system, settings, database.dataSource(), PROJECTIONS.get(i), live[i]);
-      }
+      // Runs every kept generation (live, building, retired) and switches caught-up rebuilds in.
+      RebuildCoordinator rebuilds = RebuildCoordinator.start(system, settings, database.dataSource(), PROJECTIONS);
       // Deleting a category detaches its items; it waits for the live items generation to catch up.
       CategoryDetacher.start(system, settings, database.dataSource(),
           ItemProjection.definition().projectionName(live[indexOf(ItemProjection.NAME)]));
@@ -107,8 +111,13 @@ public final class Tablecast {
       Accounts accounts = new Accounts(system, settings, reservations, new Passwords(settings.auth()));
       bootstrapAdmin(settings, accounts);
       UserRoutes users = new UserRoutes(system, settings, accounts, new UserQueries(database.dataSource()));
+      Auth auth = Auth.get(system);
+      AdminRoutes admin = new AdminRoutes(
+          system, rebuilds, new SchemaReport(database.dataSource(), PROJECTIONS),
+          inner -> auth.requireRole(Role.ADMIN, principal -> inner.get()));
       ServerBinding binding =
-          HttpServer.start(system, settings, metrics, items.routes().orElse(users.routes()).orElse(categoryRoutes.routes()))
+          HttpServer.start(system, settings, metrics,
+              Directives.concat(items.routes(), users.routes(), categoryRoutes.routes(), admin.routes()))
               .toCompletableFuture()
               .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
       Readiness.get(system).markStarted();

@@ -15,6 +15,7 @@ import java.util.List;
  */
 public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Event>>, PooledJdbcSession> {
   public static final String NAME = "items";
+  private static final String PUBLISHED = "published";
 
   public static ReadProjection<Item.Event> definition() {
     return new ReadProjection<>(NAME, Item.TAG_PREFIX, ItemProjection::new);
@@ -31,10 +32,12 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
   private ItemProjection(String schema) {
     String table = schema + ".items";
     insert =
-        "INSERT INTO " + table + " (id, title, content, status, category_id, owner_id, created_at, updated_at, version)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "INSERT INTO " + table + " (id, title, content, status, category_id, owner_id, created_at, updated_at, version,"
+            + " slug, slug_locked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     update =
-        "UPDATE " + table + " SET title = ?, content = ?, status = ?, category_id = ?, updated_at = ?, version = ?"
+        "UPDATE " + table + " SET title = ?, content = ?, status = ?, category_id = ?, updated_at = ?, version = ?,"
+            // The slug follows the title until the item is first published (right-hand sides see the old row).
+            + " slug = CASE WHEN slug_locked THEN slug ELSE ? END, slug_locked = slug_locked OR ?"
             + " WHERE id = ?";
     delete = "UPDATE " + table + " SET deleted_at = ?, updated_at = ?, version = ? WHERE id = ?";
     restore = "UPDATE " + table + " SET deleted_at = NULL, updated_at = ?, version = ? WHERE id = ?";
@@ -68,6 +71,8 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
         Sql.setTime(ps, 7, e.at());
         Sql.setTime(ps, 8, e.at());
         ps.setLong(9, version);
+        ps.setString(10, Slugs.of(e.title(), e.itemId()));
+        ps.setBoolean(11, PUBLISHED.equals(e.status()));
       });
       tags(batches, e.itemId(), Item.tagsOf(e.tags()));
     } else if (event instanceof Item.Updated e) {
@@ -78,7 +83,9 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
         Sql.setUuid(ps, 4, e.categoryId());
         Sql.setTime(ps, 5, e.at());
         ps.setLong(6, version);
-        ps.setObject(7, e.itemId());
+        ps.setString(7, Slugs.of(e.title(), e.itemId()));
+        ps.setBoolean(8, PUBLISHED.equals(e.status()));
+        ps.setObject(9, e.itemId());
       });
       if (e.changed().contains("tags")) {
         batches.add(clearTags, ps -> ps.setObject(1, e.itemId()));

@@ -66,19 +66,220 @@ public final class Generations {
    * see either the old tables or the new ones, never neither.
    */
   public void publish(String projection, int generation) throws SQLException {
-    String schema = schema(projection, generation);
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        // Serializes publishers across nodes; released at commit.
-        s.execute("SELECT pg_advisory_xact_lock(hashtext('tablecast.read-views'))");
-        s.execute("CREATE SCHEMA IF NOT EXISTS " + READ_SCHEMA);
-        for (String table : tables(c, schema)) {
-          s.execute("DROP VIEW IF EXISTS " + READ_SCHEMA + "." + table);
-          s.execute("CREATE VIEW " + READ_SCHEMA + "." + table + " AS SELECT * FROM " + schema + "." + table);
+      publishViews(c, projection, generation);
+      c.commit();
+    }
+  }
+
+  private static void publishViews(Connection c, String projection, int generation) throws SQLException {
+    String schema = schema(projection, generation);
+    try (Statement s = c.createStatement()) {
+      // Serializes publishers across nodes; released at commit.
+      s.execute("SELECT pg_advisory_xact_lock(hashtext('tablecast.read-views'))");
+      s.execute("CREATE SCHEMA IF NOT EXISTS " + READ_SCHEMA);
+      for (String table : tables(c, schema)) {
+        s.execute("DROP VIEW IF EXISTS " + READ_SCHEMA + "." + table);
+        s.execute("CREATE VIEW " + READ_SCHEMA + "." + table + " AS SELECT * FROM " + schema + "." + table);
+      }
+    }
+  }
+
+  /** One row of the registry: a generation of a projection's tables and where it stands. */
+  public record Generation(
+      String projection, int generation, String state, boolean verify, String verifyResult,
+      java.time.Instant createdAt, java.time.Instant switchedAt) {
+    public static final String BUILDING = "building";
+    public static final String LIVE = "live";
+    public static final String RETIRED = "retired";
+
+    public String schema() {
+      return Generations.schema(projection, generation);
+    }
+
+    public String projectionId() {
+      return projection + "-g" + generation;
+    }
+  }
+
+  /** An operation the registry refuses (a rebuild already running, dropping the live generation...). */
+  public static final class Refused extends Exception {
+    public final boolean notFound;
+
+    Refused(String message, boolean notFound) {
+      super(message);
+      this.notFound = notFound;
+    }
+  }
+
+  /** Every generation of a projection still kept (building, live, retired), oldest first. */
+  public List<Generation> list(String projection) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      return list(c, projection);
+    }
+  }
+
+  private static List<Generation> list(Connection c, String projection) throws SQLException {
+    List<Generation> all = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT generation, state, verify, verify_result, created_at, switched_at "
+                + "FROM journal.projection_generation WHERE projection_name = ? AND state <> 'dropped' ORDER BY generation")) {
+      ps.setString(1, projection);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          all.add(new Generation(
+              projection, rs.getInt(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
+              io.tablecast.db.Sql.instant(rs, "created_at"), io.tablecast.db.Sql.instant(rs, "switched_at")));
         }
       }
+    }
+    return all;
+  }
+
+  /**
+   * Registers the next generation of a projection as building: the start of a rebuild. Only one
+   * rebuild per projection at a time, cluster-wide (an advisory lock and a unique index say so).
+   */
+  public Generation begin(String projection, boolean verify) throws SQLException, Refused {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      lock(c, projection);
+      List<Generation> all = list(c, projection);
+      for (Generation g : all) {
+        if (g.state().equals(Generation.BUILDING)) {
+          c.rollback();
+          throw new Refused("a rebuild of " + projection + " is already running (generation " + g.generation() + ")", false);
+        }
+      }
+      int next = 1;
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT coalesce(max(generation), 0) + 1 FROM journal.projection_generation WHERE projection_name = ?")) {
+        ps.setString(1, projection);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          next = rs.getInt(1);
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO journal.projection_generation (projection_name, generation, state, verify) VALUES (?, ?, 'building', ?)")) {
+        ps.setString(1, projection);
+        ps.setInt(2, next);
+        ps.setBoolean(3, verify);
+        ps.executeUpdate();
+      }
       c.commit();
+      return new Generation(projection, next, Generation.BUILDING, verify, null, java.time.Instant.now(), null);
+    }
+  }
+
+  /**
+   * Makes a generation live in one transaction: the registry (old live becomes retired) and the
+   * read views change together, so readers on every node see the old tables or the new ones.
+   */
+  public void switchTo(String projection, int generation) throws SQLException, Refused {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      lock(c, projection);
+      Generation target = list(c, projection).stream().filter(g -> g.generation() == generation).findFirst()
+          .orElseThrow(() -> new Refused("projection " + projection + " has no generation " + generation, true));
+      if (target.state().equals(Generation.LIVE)) {
+        c.rollback();
+        return;
+      }
+      try (PreparedStatement retire =
+              c.prepareStatement(
+                  "UPDATE journal.projection_generation SET state = 'retired', switched_at = now() "
+                      + "WHERE projection_name = ? AND state = 'live'");
+          PreparedStatement live =
+              c.prepareStatement(
+                  "UPDATE journal.projection_generation SET state = 'live', switched_at = now() "
+                      + "WHERE projection_name = ? AND generation = ?")) {
+        retire.setString(1, projection);
+        retire.executeUpdate();
+        live.setString(1, projection);
+        live.setInt(2, generation);
+        live.executeUpdate();
+      }
+      publishViews(c, projection, generation);
+      c.commit();
+    }
+  }
+
+  /** Records why a verified rebuild was not switched (null: verified equal). */
+  public void verified(String projection, int generation, String result) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE journal.projection_generation SET verify_result = ? WHERE projection_name = ? AND generation = ?")) {
+      ps.setString(1, result);
+      ps.setString(2, projection);
+      ps.setInt(3, generation);
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Drops a generation that is not live: its schema, offsets and failures. The registry row stays
+   * as 'dropped' so that a generation number (and its projection id) is never used twice, and the
+   * generation's instances are marked paused so that one still running somewhere stops for good.
+   */
+  public void drop(String projection, int generation, List<String> keys) throws SQLException, Refused {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      lock(c, projection);
+      Generation target = list(c, projection).stream().filter(g -> g.generation() == generation).findFirst()
+          .orElseThrow(() -> new Refused("projection " + projection + " has no generation " + generation, true));
+      if (target.state().equals(Generation.LIVE)) {
+        c.rollback();
+        throw new Refused("generation " + generation + " of " + projection + " is live; switch to another generation first", false);
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE journal.projection_generation SET state = 'dropped', switched_at = now() "
+                  + "WHERE projection_name = ? AND generation = ?")) {
+        ps.setString(1, projection);
+        ps.setInt(2, generation);
+        ps.executeUpdate();
+      }
+      for (String table : List.of("akka_projection_offset_store", "projection_failure")) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM journal." + table + " WHERE projection_name = ?")) {
+          ps.setString(1, target.projectionId());
+          ps.executeUpdate();
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO journal.akka_projection_management (projection_name, projection_key, paused, last_updated) "
+                  + "VALUES (?, ?, true, ?) ON CONFLICT (projection_name, projection_key) DO UPDATE SET paused = true")) {
+        for (String key : keys) {
+          ps.setString(1, target.projectionId());
+          ps.setString(2, key);
+          ps.setLong(3, System.currentTimeMillis());
+          ps.executeUpdate();
+        }
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA IF EXISTS " + target.schema() + " CASCADE");
+      }
+      c.commit();
+    }
+  }
+
+  /** Serializes rebuild, switch and drop of one projection across the cluster; released at commit. */
+  private static void lock(Connection c, String projection) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('tablecast.generations.' || ?))")) {
+      ps.setString(1, projection);
+      ps.execute();
+    }
+  }
+
+  /** The tables of a generation, for checks that compare generations. */
+  public List<String> tables(String projection, int generation) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      return tables(c, schema(projection, generation));
     }
   }
 

@@ -5,6 +5,7 @@ import akka.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import akka.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import akka.persistence.query.Offset;
+import akka.projection.HandlerRecoveryStrategy;
 import akka.projection.ProjectionBehavior;
 import akka.projection.ProjectionId;
 import akka.projection.eventsourced.EventEnvelope;
@@ -52,8 +53,14 @@ public final class ProjectionRunner {
             ProjectionId.of(projection.projectionName(generation), tag),
             events,
             () -> new PooledJdbcSession(dataSource),
-            () -> projection.handlerForSchema().apply(schema),
+            () -> new EventLocatingHandler<>(projection.handlerForSchema().apply(schema)),
             system)
-        .withGroup(settings.projections().groupAfterEnvelopes(), settings.projections().groupAfterDuration());
+        .withGroup(settings.projections().groupAfterEnvelopes(), settings.projections().groupAfterDuration())
+        // A poison event is retried a few times, then the instance fails (reported with the event)
+        // and restarts from its committed offset after the restart backoff: never skipped.
+        .withRecoveryStrategy(
+            HandlerRecoveryStrategy.retryAndFail(
+                settings.operations().handlerRetries(), settings.operations().handlerRetryDelay()))
+        .withStatusObserver(new FailureRecorder<>(dataSource));
   }
 }

@@ -294,4 +294,18 @@ class ItemApiIT {
       assertEquals(200, r.statusCode(), path + ": " + r.body());
     }
   }
+
+  @Test
+  void theAdminApiNeedsTheAdminRole() {
+    Api user = Users.newUser(node.api, "not-admin");
+    for (String path : List.of("/admin/projections", "/admin/schema")) {
+      Api.Response anonymous = node.api.get(path);
+      assertEquals(401, anonymous.status(), path + ": " + anonymous);
+      Api.Response forbidden = user.get(path);
+      assertEquals(403, forbidden.status(), path + ": " + forbidden);
+      assertTrue(forbidden.contentType().startsWith("application/problem+json"), forbidden.contentType());
+      assertEquals(200, api.get(path).status(), "the admin may");
+    }
+    assertEquals(403, user.post("/admin/projections/items/rebuild", "").status());
+  }
 }

@@ -19,6 +19,13 @@ public final class Users {
 
   private Users() {}
 
+  /** Node settings with the bootstrap admin of {@link #ADMIN_CONFIG} added. */
+  public static java.util.Map<String, Object> withAdmin(java.util.Map<String, Object> settings) {
+    java.util.Map<String, Object> all = new java.util.HashMap<>(settings);
+    all.putAll(ADMIN_CONFIG);
+    return all;
+  }
+
   public static String uniqueEmail(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
   }

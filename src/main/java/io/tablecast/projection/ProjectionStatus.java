@@ -1,0 +1,48 @@
+package io.tablecast.projection;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where a projection stands, as GET /admin/projections and `projections status` show it: the live
+ * generation, its state (running | paused | rebuilding | failed), lag, throughput, slices, the last
+ * failure with the event it failed on, and the progress of a running rebuild.
+ */
+public record ProjectionStatus(
+    String name,
+    int generation,
+    String state,
+    long lagEvents,
+    double lagSeconds,
+    double throughputEventsPerSecond,
+    long eventsTotal,
+    List<Slice> slices,
+    Failure failure,
+    Rebuild rebuild,
+    List<GenerationInfo> generations) {
+
+  public static final String RUNNING = "running";
+  public static final String PAUSED = "paused";
+  public static final String REBUILDING = "rebuilding";
+  public static final String FAILED = "failed";
+
+  /** One instance of the live generation: its event tag, committed offset and lag. */
+  public record Slice(String key, Long offset, long eventsDone, long lagEvents, double lagSeconds, boolean paused) {}
+
+  public record Failure(
+      int generation, String slice, String persistenceId, Long sequenceNumber, String error, Instant failedAt) {}
+
+  /** Progress of the building generation: events done of total, rate, estimated time left. */
+  public record Rebuild(
+      int generation,
+      long eventsDone,
+      long eventsTotal,
+      double rateEventsPerSecond,
+      Double etaSeconds,
+      boolean verify,
+      String verifyResult,
+      Instant startedAt) {}
+
+  public record GenerationInfo(
+      int generation, String state, long eventsDone, long lagEvents, Instant createdAt, Instant switchedAt) {}
+}

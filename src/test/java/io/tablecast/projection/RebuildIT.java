@@ -1,0 +1,229 @@
+package io.tablecast.projection;
+
+import static io.tablecast.support.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tablecast.support.Api;
+import io.tablecast.support.Tables;
+import io.tablecast.support.TestNode;
+import io.tablecast.support.Users;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Blue/green rebuild of the items projection through the admin API, on a real node. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RebuildIT {
+  private static final Duration WITHIN = Duration.ofSeconds(60);
+
+  @TempDir static Path dataDir;
+  private static TestNode node;
+  private static Api api;
+  private static DataSource db;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = TestNode.start(dataDir, Users.withAdmin(Map.of("tablecast.projections.rebuild.poll-interval", "200ms")));
+    api = Users.admin(node.api);
+    db = node.node.database().dataSource();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static JsonNode items() {
+    return status().get("data").get(0);
+  }
+
+  private static JsonNode status() {
+    Api.Response r = api.get("/admin/projections");
+    assertEquals(200, r.status(), r.toString());
+    return r.json();
+  }
+
+  private static List<String> createItems(int n) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Api.Response r = api.post("/api/items", "{\"title\":\"Item " + i + "\",\"content\":\"c" + i + "\"}");
+      assertEquals(201, r.status(), r.toString());
+      ids.add(r.json().get("id").asText());
+    }
+    return ids;
+  }
+
+  private static void caughtUp(long items) {
+    eventually(WITHIN, () -> Tables.count(db, "SELECT count(*) FROM read.items"), n -> n == items);
+    eventually(WITHIN, () -> items().get("lag_events").asLong(), lag -> lag == 0);
+  }
+
+  @Test
+  @Order(1)
+  void statusShowsTheLiveGenerationWithItsSlicesAndLag() {
+    List<String> ids = createItems(30);
+    api.patch("/api/items/" + ids.get(0), "{\"status\":\"published\"}");
+    api.delete("/api/items/" + ids.get(1));
+    caughtUp(30);
+    JsonNode items = items();
+    assertEquals("items", items.get("name").asText());
+    assertEquals(1, items.get("generation").asInt());
+    assertEquals("running", items.get("state").asText());
+    assertEquals(0.0, items.get("lag_seconds").asDouble());
+    assertEquals(32, items.get("events_total").asLong());
+    assertEquals(4, items.get("slices").size());
+    assertTrue(items.get("slices").get(0).get("key").asText().startsWith("item-"));
+    assertTrue(items.get("failure").isNull());
+    assertTrue(items.get("rebuild").isNull());
+  }
+
+  @Test
+  @Order(2)
+  void rebuildBuildsANewGenerationBesideTheLiveOneAndSwitchesWhenCaughtUp() throws Exception {
+    long before = Tables.count(db, "SELECT count(*) FROM read.items");
+    AtomicBoolean watching = new AtomicBoolean(true);
+    AtomicLong smallest = new AtomicLong(Long.MAX_VALUE);
+    Thread reader = new Thread(() -> {
+      while (watching.get()) {
+        smallest.accumulateAndGet(Tables.count(db, "SELECT count(*) FROM read.items"), Math::min);
+      }
+    });
+    reader.start();
+    Api.Response r = api.post("/admin/projections/items/rebuild", "");
+    assertEquals(202, r.status(), r.toString());
+    assertEquals("items", r.json().get("name").asText());
+    assertEquals(2, r.json().get("generation").asInt());
+
+    eventually(WITHIN, () -> items().get("generation").asInt(), g -> g == 2);
+    watching.set(false);
+    reader.join();
+    assertEquals(before, smallest.get(), "readers never saw an empty or half-built table");
+    assertEquals(0, Tables.difference(db, "items_g1.items", "items_g2.items"), "the rebuild equals the incremental table");
+    assertEquals("retired", Tables.text(db,
+        "SELECT state FROM journal.projection_generation WHERE projection_name = 'items' AND generation = 1"));
+    JsonNode items = eventually(WITHIN, RebuildIT::items, s -> s.get("state").asText().equals("running"));
+    assertTrue(items.get("rebuild").isNull());
+
+    // The retired generation keeps following: writes after the switch reach both.
+    createItems(3);
+    caughtUp(before + 3);
+    eventually(WITHIN, () -> Tables.difference(db, "items_g1.items", "items_g2.items"), d -> d == 0);
+  }
+
+  @Test
+  @Order(3)
+  void onlyOneRebuildAtATime() {
+    Api.Response first = api.post("/admin/projections/items/rebuild", "");
+    assertEquals(202, first.status(), first.toString());
+    Api.Response second = api.post("/admin/projections/items/rebuild", "");
+    if (second.status() != 202) {
+      assertEquals(409, second.status(), second.toString());
+      assertTrue(second.contentType().startsWith("application/problem+json"));
+    }
+    eventually(WITHIN, () -> items().get("generation").asInt(), g -> g >= 3);
+    eventually(WITHIN, () -> items().get("state").asText(), s -> s.equals("running"));
+  }
+
+  @Test
+  @Order(4)
+  void switchBackIsInstantAndDropRefusesTheLiveGeneration() {
+    int live = items().get("generation").asInt();
+    int previous = live - 1;
+    Api.Response back = api.post("/admin/projections/items/switch?generation=" + previous, "");
+    assertEquals(200, back.status(), back.toString());
+    assertEquals(previous, items().get("generation").asInt());
+    assertEquals("items_g" + previous, Tables.text(db,
+        "SELECT view_definition FROM information_schema.views WHERE table_schema = 'read' AND table_name = 'items'")
+        .replaceAll("(?s).*FROM (items_g\\d+)\\.items.*", "$1"));
+
+    Api.Response dropLive = api.delete("/admin/projections/items/generations/" + previous);
+    assertEquals(409, dropLive.status(), dropLive.toString());
+    Api.Response drop = api.delete("/admin/projections/items/generations/" + live);
+    assertEquals(204, drop.status(), drop.toString());
+    assertEquals(0, Tables.count(db, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'items_g" + live + "'"));
+    assertEquals(404, api.post("/admin/projections/items/switch?generation=" + live, "").status());
+    // Retention (1 retired) dropped generation 1 when generation 3 went live.
+    assertEquals("dropped", Tables.text(db,
+        "SELECT state FROM journal.projection_generation WHERE projection_name = 'items' AND generation = 1"));
+  }
+
+  @Test
+  @Order(5)
+  void pauseStopsTheProjectionAndResumeCatchesUp() {
+    long before = Tables.count(db, "SELECT count(*) FROM read.items");
+    assertEquals(200, api.post("/admin/projections/items/pause", "").status());
+    eventually(WITHIN, () -> items().get("state").asText(), s -> s.equals("paused"));
+    createItems(5);
+    eventually(WITHIN, () -> items().get("lag_events").asLong(), lag -> lag == 5);
+    assertEquals(before, Tables.count(db, "SELECT count(*) FROM read.items"));
+    assertEquals(200, api.post("/admin/projections/items/resume", "").status());
+    caughtUp(before + 5);
+    assertEquals("running", items().get("state").asText());
+  }
+
+  @Test
+  @Order(6)
+  void badRequestsAreProblems() {
+    assertEquals(404, api.post("/admin/projections/nope/rebuild", "").status());
+    assertEquals(404, api.get("/admin/projections/nope").status());
+    Api.Response bad = api.post("/admin/projections/items/switch?generation=x", "");
+    assertEquals(400, bad.status());
+    assertTrue(bad.contentType().startsWith("application/problem+json"));
+    assertEquals(404, api.delete("/admin/projections/items/generations/99").status());
+  }
+
+  @Test
+  @Order(7)
+  void schemaShowsJournalAndReadHistoriesSeparately() {
+    Api.Response r = api.get("/admin/schema");
+    assertEquals(200, r.status(), r.toString());
+    JsonNode journal = r.json().get("journal");
+    assertEquals("journal", journal.get("schema").asText());
+    assertEquals(0, journal.get("pending").asInt());
+    assertTrue(journal.get("migrations").size() >= 5);
+    JsonNode read = r.json().get("read");
+    assertTrue(read.size() >= 1);
+    assertEquals("items", read.get(0).get("projection").asText());
+    assertTrue(read.get(0).get("history").get("schema").asText().startsWith("items_g"));
+    assertEquals(0, read.get(0).get("history").get("pending").asInt());
+  }
+
+  @Test
+  @Order(8)
+  void verifiedRebuildSwitchesWhenEqualAndRefusesWhenTheDataDiffers() {
+    int live = items().get("generation").asInt();
+    Api.Response equal = api.post("/admin/projections/items/rebuild?verify=true", "");
+    assertEquals(202, equal.status(), equal.toString());
+    int verified = equal.json().get("generation").asInt();
+    eventually(WITHIN, () -> items().get("generation").asInt(), g -> g == verified);
+
+    // Someone changed the live table behind the projection's back: a verified rebuild must notice.
+    Tables.execute(db, "UPDATE items_g" + verified + ".items SET content = 'tampered' WHERE id = (SELECT id FROM items_g"
+        + verified + ".items ORDER BY id LIMIT 1)");
+    Api.Response differs = api.post("/admin/projections/items/rebuild?verify=true", "");
+    assertEquals(202, differs.status(), differs.toString());
+    int refused = differs.json().get("generation").asInt();
+    JsonNode rebuild = eventually(WITHIN, () -> items().get("rebuild"),
+        r -> !r.isNull() && !r.get("verify_result").isNull()).deepCopy();
+    assertEquals(refused, rebuild.get("generation").asInt());
+    assertTrue(rebuild.get("verify_result").asText().contains("items"), rebuild.toString());
+    assertEquals(verified, items().get("generation").asInt(), "a refused rebuild is not switched in");
+    assertEquals(204, api.delete("/admin/projections/items/generations/" + refused).status());
+    eventually(WITHIN, () -> items().get("state").asText(), s -> s.equals("running"));
+    assertTrue(live < verified);
+  }
+}
