@@ -1,16 +1,16 @@
 package io.tablecast;
 
 import akka.Done;
+import akka.actor.AddressFromURIString;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import akka.cluster.typed.JoinSeedNodes;
-import akka.actor.AddressFromURIString;
-import akka.actor.typed.javadsl.Adapter;
-import akka.management.cluster.bootstrap.ClusterBootstrap;
 import akka.http.javadsl.ServerBinding;
+import akka.management.cluster.bootstrap.ClusterBootstrap;
 import akka.management.javadsl.AkkaManagement;
 import com.typesafe.config.Config;
 import io.tablecast.cluster.Readiness;

@@ -43,12 +43,11 @@ class ClusterFormationSettingsTest {
 
   @Test
   void bootstrapNamesTheDiscoveryMethodThatAkkaManagementUses() {
-    Config config = config(Map.of(
-        "tablecast.cluster.bootstrap", "kubernetes-api",
-        "akka.management.cluster.bootstrap.contact-point-discovery.discovery-method", "kubernetes-api"));
+    Config config = config(Map.of("tablecast.cluster.bootstrap", "kubernetes-api"));
     Settings settings = Settings.from(config);
     assertTrue(settings.cluster().bootstraps());
     assertEquals("kubernetes-api", settings.cluster().bootstrap());
+    assertEquals("kubernetes-api", config.getString("akka.management.cluster.bootstrap.contact-point-discovery.discovery-method"));
   }
 
   @Test
