@@ -118,7 +118,11 @@ class ClusterIT {
           load.add(writers.submit(() -> write(writer, running, acks, created, phase, failures, stop)));
         }
         eventually(Duration.ofSeconds(60), acks::size, n -> n >= 60);
-        log("before the kill: " + acks.size() + " acknowledged writes");
+        // The node to kill runs projection slices of its own (sharding spreads the 4 over the 3 nodes).
+        eventually(CONVERGE, () -> slicesOn(running.get(VICTIM)), slices -> !slices.isEmpty());
+        Set<String> victimSlices = slicesOn(running.get(VICTIM));
+        log("before the kill: " + acks.size() + " acknowledged writes; projection slices per node: "
+            + slicesOn(running.get(0)) + " " + victimSlices + " " + slicesOn(running.get(2)));
 
         JarProcess victim = running.get(VICTIM);
         running.set(VICTIM, null);
@@ -136,6 +140,17 @@ class ClusterIT {
         log("the survivors downed and removed node " + VICTIM);
 
         // Every slice runs on the survivors: writes made now, in every slice, reach the read table.
+        Set<String> all = new TreeSet<>();
+        for (int slice = 0; slice < SLICES; slice++) {
+          all.add(Integer.toString(slice));
+        }
+        eventually(CONVERGE, () -> {
+          Set<String> onSurvivors = new TreeSet<>(slicesOn(running.get(0)));
+          onSurvivors.addAll(slicesOn(running.get(2)));
+          return onSurvivors;
+        }, all::equals);
+        log("slices " + victimSlices + " of node " + VICTIM + " moved; per survivor: "
+            + slicesOn(running.get(0)) + " " + slicesOn(running.get(2)));
         eventually(Duration.ofSeconds(60), () -> slicesWritten(acks, 2), s -> s.size() == SLICES);
         List<Ack> afterRemoval = acks.stream().filter(a -> a.phase() == 2).toList();
         eventually(CONVERGE, () -> notYetRead(url, afterRemoval), List::isEmpty);
@@ -262,6 +277,26 @@ class ClusterIT {
         throw new AssertionError(e);
       }
     }).orElse(null);
+  }
+
+  /**
+   * The projection slices (ShardedDaemonProcess instances) running on a node, from Akka
+   * Management's shard view. A fresh database runs generation 1 of the items projection.
+   */
+  private static Set<String> slicesOn(JarProcess node) {
+    Set<String> slices = new TreeSet<>();
+    node.management("/cluster/shards/sharded-daemon-process-items-g1").filter(r -> r.statusCode() == 200).ifPresent(r -> {
+      try {
+        for (JsonNode shard : JSON.readTree(r.body()).get("regions")) {
+          if (shard.get("numEntities").asInt() > 0) {
+            slices.add(shard.get("shardId").asText());
+          }
+        }
+      } catch (Exception e) {
+        throw new AssertionError(r.body(), e);
+      }
+    });
+    return slices;
   }
 
   private static int upMembers(JarProcess node) {
