@@ -32,7 +32,8 @@ class CrashRestartIT {
         "the killed JVM left its PostgreSQL running (the case under test)");
 
     try (JarProcess second = JarProcess.serve(dataDir, log, Map.of())) {
-      Api.Response read = eventually(Duration.ofSeconds(10), () -> second.api.get("/api/items/" + id), r -> r.status() == 200);
+      // Generous: the projection catches up after the restart, on a machine that may be busy.
+      Api.Response read = eventually(Duration.ofSeconds(30), () -> second.api.get("/api/items/" + id), r -> r.status() == 200);
       assertEquals("Before the crash", read.json().get("title").asText());
       Api.Response updated = second.api.patch("/api/items/" + id, "{\"title\":\"After the crash\"}");
       assertEquals(200, updated.status(), updated.toString());

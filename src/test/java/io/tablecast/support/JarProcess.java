@@ -42,7 +42,7 @@ public final class JarProcess implements AutoCloseable {
     all.put("REMOTE_PORT", Integer.toString(Ports.free()));
     all.putAll(env);
     JarProcess started = start(log, Ports.free(), Ports.free(), all, List.of("-Xmx512m"));
-    started.awaitReady(Duration.ofSeconds(60));
+    started.awaitReady(Duration.ofSeconds(120));
     return started;
   }
 
