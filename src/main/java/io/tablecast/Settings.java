@@ -3,6 +3,8 @@ package io.tablecast;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Everything Tablecast reads from its configuration, in one place (config/application.conf). */
 public record Settings(
@@ -16,11 +18,13 @@ public record Settings(
     Queries queries,
     boolean joinSelf,
     Auth auth,
-    Operations operations) {
+    Operations operations,
+    Cluster cluster) {
 
   public record Http(String iface, int port, Duration askTimeout) {}
 
-  public record Database(String url, String user, String password, int poolSize, Duration connectionTimeout) {
+  public record Database(
+      String url, String user, String password, int poolSize, Duration connectionTimeout, int embeddedPort) {
     public boolean embedded() {
       return url.isBlank();
     }
@@ -65,6 +69,16 @@ public record Settings(
       Duration handlerRetryDelay,
       Duration managementTimeout) {}
 
+  /**
+   * How the node finds its cluster: bootstrap through discovery, seed nodes (from SEED_NODES, or
+   * akka.cluster.seed-nodes in a config file), or else itself.
+   */
+  public record Cluster(List<String> seedNodes, boolean configSeeded, String bootstrap) {
+    public boolean bootstraps() {
+      return !bootstrap.isBlank();
+    }
+  }
+
   public static Settings from(Config config) {
     Config t = config.getConfig("tablecast");
     String mode = t.getString("mode");
@@ -87,7 +101,8 @@ public record Settings(
             db.getString("user"),
             db.getString("password"),
             db.getInt("pool-size"),
-            db.getDuration("connection-timeout")),
+            db.getDuration("connection-timeout"),
+            db.getInt("embedded-port")),
         new Projections(slices, p.getInt("group-after-envelopes"), p.getDuration("group-after-duration")),
         new Aggregates(t.getInt("aggregates.snapshot-every"), t.getInt("aggregates.keep-snapshots")),
         new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit"), t.getDuration("queries.min-version-wait")),
@@ -99,7 +114,8 @@ public record Settings(
             p.getDuration("rebuild.poll-interval"),
             p.getInt("failures.retries"),
             p.getDuration("failures.retry-delay"),
-            p.getDuration("management-timeout")));
+            p.getDuration("management-timeout")),
+        cluster(config, t.getConfig("cluster")));
   }
 
   private static Auth auth(Config t, boolean production) {
@@ -122,5 +138,27 @@ public record Settings(
         a.getInt("argon2.iterations"),
         a.getInt("argon2.parallelism"),
         t.getDuration("uniqueness.claim-lease"));
+  }
+
+  private static Cluster cluster(Config config, Config c) {
+    List<String> seedNodes = new ArrayList<>();
+    for (String seed : c.getString("seed-nodes").split(",")) {
+      if (!seed.isBlank()) {
+        seedNodes.add(seed.strip());
+      }
+    }
+    // Seed nodes in akka.cluster.seed-nodes (a config file) are joined by Akka itself.
+    boolean configSeeded = !config.getStringList("akka.cluster.seed-nodes").isEmpty();
+    String bootstrap = c.getString("bootstrap").strip();
+    if (!bootstrap.isEmpty() && (configSeeded || !seedNodes.isEmpty())) {
+      throw new IllegalArgumentException(
+          "tablecast.cluster: set either seed nodes (SEED_NODES) or bootstrap (CLUSTER_BOOTSTRAP), not both");
+    }
+    for (String seed : seedNodes) {
+      if (!seed.startsWith("akka://")) {
+        throw new IllegalArgumentException("tablecast.cluster.seed-nodes (SEED_NODES): not an akka:// address: " + seed);
+      }
+    }
+    return new Cluster(List.copyOf(seedNodes), configSeeded, bootstrap);
   }
 }

@@ -1,12 +1,16 @@
 package io.tablecast;
 
 import akka.Done;
+import akka.actor.AddressFromURIString;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
+import akka.cluster.typed.JoinSeedNodes;
 import akka.http.javadsl.ServerBinding;
+import akka.management.cluster.bootstrap.ClusterBootstrap;
 import akka.management.javadsl.AkkaManagement;
 import com.typesafe.config.Config;
 import io.tablecast.category.Categories;
@@ -90,8 +94,9 @@ public final class Tablecast {
             database.close();
             return CompletableFuture.completedFuture(Done.getInstance());
           });
-      joinCluster(system, settings);
       AkkaManagement.get(system).start().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      // After management: bootstrap's contact points are served on the management port.
+      joinCluster(system, settings);
 
       Item.init(system, settings);
       UniqueValue.init(system, settings);
@@ -159,11 +164,22 @@ public final class Tablecast {
         .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
   }
 
-  /** A lone node forms its own cluster, unless seed nodes (or, later, bootstrap) say otherwise. */
+  /**
+   * Bootstrap through discovery (Kubernetes), else the seed nodes (several nodes on known
+   * addresses), else a lone node forms its own cluster. /ready stays false until the node is Up.
+   */
   private static void joinCluster(ActorSystem<?> system, Settings settings) {
-    boolean seeded = !settings.config().getStringList("akka.cluster.seed-nodes").isEmpty();
-    if (settings.joinSelf() && !seeded) {
-      Cluster cluster = Cluster.get(system);
+    Cluster cluster = Cluster.get(system);
+    Settings.Cluster formation = settings.cluster();
+    if (formation.bootstraps()) {
+      log.info("Joining a cluster through Cluster Bootstrap ({} discovery)", formation.bootstrap());
+      ClusterBootstrap.get(Adapter.toClassic(system)).start();
+    } else if (!formation.seedNodes().isEmpty()) {
+      log.info("Joining a cluster through the seed nodes {}", formation.seedNodes());
+      cluster.manager().tell(new JoinSeedNodes(formation.seedNodes().stream().map(AddressFromURIString::parse).toList()));
+    } else if (formation.configSeeded()) {
+      log.info("Joining a cluster through akka.cluster.seed-nodes");
+    } else if (settings.joinSelf()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
   }

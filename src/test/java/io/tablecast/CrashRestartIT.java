@@ -38,7 +38,8 @@ class CrashRestartIT {
 
     try (JarProcess second = JarProcess.serve(dataDir, log, env)) {
       Api api = second.api.withToken(token);
-      Api.Response read = eventually(Duration.ofSeconds(10), () -> api.get("/api/items/" + id), r -> r.status() == 200);
+      // Generous: the projection catches up after the restart, on a machine that may be busy.
+      Api.Response read = eventually(Duration.ofSeconds(30), () -> api.get("/api/items/" + id), r -> r.status() == 200);
       assertEquals("Before the crash", read.json().get("title").asText());
       Api.Response updated = api.patch("/api/items/" + id, "{\"title\":\"After the crash\"}");
       assertEquals(200, updated.status(), updated.toString());

@@ -53,7 +53,7 @@ public final class Database implements AutoCloseable {
     if (settings.production()) {
       throw new IllegalStateException("production mode needs an external database: set DATABASE_URL");
     }
-    EmbeddedPostgres pg = EmbeddedPostgresServer.start(settings.dataDir());
+    EmbeddedPostgres pg = EmbeddedPostgresServer.start(settings.dataDir(), db.embeddedPort());
     log.info("Embedded PostgreSQL on port {}, data in {}", pg.getPort(), settings.dataDir().resolve("postgres"));
     String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
     return new Database(pg, url, "postgres", "", db);

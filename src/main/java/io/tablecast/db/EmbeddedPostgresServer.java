@@ -19,11 +19,16 @@ final class EmbeddedPostgresServer {
 
   private EmbeddedPostgresServer() {}
 
-  static EmbeddedPostgres start(Path dataDir) throws IOException {
+  /** Port 0: any free port. */
+  static EmbeddedPostgres start(Path dataDir, int port) throws IOException {
     Path pgData = dataDir.resolve("postgres");
     Files.createDirectories(pgData);
     stopOrphanedServer(pgData);
-    return EmbeddedPostgres.builder()
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    if (port > 0) {
+      builder.setPort(port);
+    }
+    return builder
         .setDataDirectory(pgData)
         .setCleanDataDirectory(false)
         .setPGStartupWait(Duration.ofSeconds(60))

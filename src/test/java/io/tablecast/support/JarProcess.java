@@ -9,10 +9,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The real tablecast.jar in its own JVM, as an operator runs it (`java -jar tablecast.jar serve`). */
 public final class JarProcess implements AutoCloseable {
+  private static final HttpClient MANAGEMENT_CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
   public final Process process;
   public final Api api;
   public final int httpPort;
@@ -31,37 +37,59 @@ public final class JarProcess implements AutoCloseable {
 
   /** Starts {@code serve} on the data directory and waits until /ready says so. */
   public static JarProcess serve(Path dataDir, Path log, Map<String, String> env) throws IOException {
-    int http = Ports.free();
-    int management = Ports.free();
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-jar", jar().toString(), "serve");
-    pb.environment().put("DATA_DIR", dataDir.toString());
-    pb.environment().put("HTTP_PORT", Integer.toString(http));
-    pb.environment().put("MANAGEMENT_PORT", Integer.toString(management));
-    pb.environment().put("REMOTE_PORT", Integer.toString(Ports.free()));
-    pb.environment().putAll(env);
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    JarProcess started = new JarProcess(pb.start(), http, management);
-    started.awaitReady(Duration.ofSeconds(60));
+    Map<String, String> all = new HashMap<>();
+    all.put("DATA_DIR", dataDir.toString());
+    all.put("REMOTE_PORT", Integer.toString(Ports.free()));
+    all.putAll(env);
+    JarProcess started = start(log, Ports.free(), Ports.free(), all, List.of("-Xmx512m"));
+    started.awaitReady(Duration.ofSeconds(120));
     return started;
   }
 
+  /**
+   * Starts {@code serve} with these ports, environment and JVM options, and returns at once (see
+   * {@link #ready()}, {@link #awaitReady}). The output is appended to the log.
+   */
+  public static JarProcess start(Path log, int httpPort, int managementPort, Map<String, String> env, List<String> jvmOptions)
+      throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar().toString(), "serve"));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("HTTP_PORT", Integer.toString(httpPort));
+    pb.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return new JarProcess(pb.start(), httpPort, managementPort);
+  }
+
   public void awaitReady(Duration within) {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     eventually(within, () -> {
       if (!process.isAlive()) {
         throw new AssertionError("tablecast exited with " + process.exitValue() + " before it was ready");
       }
-      try {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/ready"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
-      } catch (IOException e) {
-        return -1;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return -1;
-      }
-    }, status -> status == 200);
+      return ready();
+    }, ready -> ready);
+  }
+
+  /** GET /ready on the management port answers 200: started, and Up in its cluster. */
+  public boolean ready() {
+    return management("/ready").map(r -> r.statusCode() == 200).orElse(false);
+  }
+
+  /** A GET on the Akka Management port (health checks, /cluster/members); empty if it does not answer. */
+  public Optional<HttpResponse<String>> management(String path) {
+    try {
+      return Optional.of(MANAGEMENT_CLIENT.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(3)).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   /** SIGKILL: no shutdown hooks, the embedded PostgreSQL is orphaned. */

@@ -24,7 +24,9 @@ public final class TestNode implements AutoCloseable {
   }
 
   public static TestNode start(Path dataDir, Map<String, Object> extra) throws Exception {
-    int management = Ports.free();
+    int management = extra.containsKey("akka.management.http.port")
+        ? ((Number) extra.get("akka.management.http.port")).intValue()
+        : Ports.free();
     Map<String, Object> overrides = new HashMap<>();
     overrides.put("tablecast.data-dir", dataDir.toString());
     overrides.put("tablecast.http.port", 0);
