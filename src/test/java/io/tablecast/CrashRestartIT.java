@@ -24,7 +24,10 @@ class CrashRestartIT {
     Path pid = dataDir.resolve("postgres/postmaster.pid");
     String id;
     try (JarProcess first = JarProcess.serve(dataDir, log, Map.of())) {
-      id = first.api.post("/api/items", "{\"title\":\"Before the crash\",\"content\":\"c\"}").json().get("id").asText();
+      // Retried: on a busy machine the first command after start-up may outlast the ask timeout (503).
+      id = eventually(Duration.ofSeconds(60),
+          () -> first.api.post("/api/items", "{\"title\":\"Before the crash\",\"content\":\"c\"}"),
+          r -> r.status() == 201).json().get("id").asText();
       first.kill();
     }
     long orphan = Long.parseLong(Files.readAllLines(pid).get(0).trim());
