@@ -77,6 +77,11 @@ public record Settings(
     public boolean bootstraps() {
       return !bootstrap.isBlank();
     }
+
+    /** This node makes a cluster of its own: no bootstrap, no seed nodes, and joining itself is allowed. */
+    public boolean formsItsOwn(boolean joinSelf) {
+      return joinSelf && !bootstraps() && seedNodes.isEmpty() && !configSeeded;
+    }
   }
 
   public static Settings from(Config config) {

@@ -1,6 +1,8 @@
 package io.tablecast;
 
 import akka.Done;
+import java.util.concurrent.CompletionStage;
+import akka.pattern.Patterns;
 import akka.actor.AddressFromURIString;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
@@ -58,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class Tablecast {
   private static final Logger log = LoggerFactory.getLogger(Tablecast.class);
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+  private static final int ADMIN_ATTEMPTS = 10;
+  private static final Duration ADMIN_RETRY_DELAY = Duration.ofSeconds(2);
 
   /** Every projection, each owning the read tables of db/read/&lt;name&gt;. */
   public static final List<ReadProjection<?>> PROJECTIONS = List.of(ItemProjection.definition(), UserProjection.definition(), CategoryProjection.definition());
@@ -65,11 +69,18 @@ public final class Tablecast {
   private final ActorSystem<Void> system;
   private final Database database;
   private final ServerBinding binding;
+  private final CompletionStage<Done> ready;
 
-  private Tablecast(ActorSystem<Void> system, Database database, ServerBinding binding) {
+  private Tablecast(ActorSystem<Void> system, Database database, ServerBinding binding, CompletionStage<Done> ready) {
     this.system = system;
     this.database = database;
     this.binding = binding;
+    this.ready = ready;
+  }
+
+  /** Completes when the node is Up in its cluster and has finished starting (what /ready reports). */
+  public CompletionStage<Done> ready() {
+    return ready;
   }
 
   public static Tablecast start(Config config) throws Exception {
@@ -114,7 +125,7 @@ public final class Tablecast {
       ItemRoutes items = new ItemRoutes(system, settings, metrics, new ItemQueries(database.dataSource()), categories);
       CategoryRoutes categoryRoutes = new CategoryRoutes(system, settings, categories, new CategoryQueries(database.dataSource()));
       Accounts accounts = new Accounts(system, settings, reservations, new Passwords(settings.auth()));
-      bootstrapAdmin(settings, accounts);
+      validateAdmin(settings);
       UserRoutes users = new UserRoutes(system, settings, accounts, new UserQueries(database.dataSource()));
       Auth auth = Auth.get(system);
       AdminRoutes admin = new AdminRoutes(
@@ -125,14 +136,29 @@ public final class Tablecast {
               Directives.concat(items.routes(), users.routes(), categoryRoutes.routes(), admin.routes()))
               .toCompletableFuture()
               .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-      Readiness.get(system).markStarted();
-      log.info(
-          "Tablecast started in {} ms ({} ms since JVM start): HTTP on {}, management on port {}",
-          Duration.ofNanos(System.nanoTime() - began).toMillis(),
-          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
-          binding.localAddress(),
-          config.getInt("akka.management.http.port"));
-      return new Tablecast(system, database, binding);
+      // Ready once this node is Up in its cluster and the bootstrap admin exists (which needs the
+      // cluster: the admin's email is reserved by a sharded entity that may live on another node).
+      CompletableFuture<Done> ready = new CompletableFuture<>();
+      akka.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() ->
+          bootstrapAdmin(system, settings, accounts).whenComplete((done, failure) -> {
+            if (failure != null) {
+              log.error("Could not create the bootstrap admin (ADMIN_EMAIL); this node will not report ready", failure);
+              ready.completeExceptionally(failure);
+              return;
+            }
+            Readiness.get(system).markStarted();
+            log.info(
+                "Tablecast started in {} ms ({} ms since JVM start): HTTP on {}, management on port {}",
+                Duration.ofNanos(System.nanoTime() - began).toMillis(),
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
+                binding.localAddress(),
+                config.getInt("akka.management.http.port"));
+            ready.complete(Done.getInstance());
+          }));
+      if (settings.cluster().formsItsOwn(settings.joinSelf())) {
+        ready.get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      }
+      return new Tablecast(system, database, binding, ready);
     } catch (Exception e) {
       database.close();
       throw e;
@@ -148,20 +174,31 @@ public final class Tablecast {
     throw new IllegalArgumentException("no projection " + projection);
   }
 
-  /** ADMIN_EMAIL + ADMIN_PASSWORD: that user exists and is an admin before the node reports ready. */
-  private static void bootstrapAdmin(Settings settings, Accounts accounts) throws Exception {
-    String email = settings.auth().adminEmail();
-    String password = settings.auth().adminPassword();
-    if (email.isBlank() && password.isEmpty()) {
+  private static boolean bootstrapsAdmin(Settings settings) {
+    return !(settings.auth().adminEmail().isBlank() && settings.auth().adminPassword().isEmpty());
+  }
+
+  /** A bad ADMIN_EMAIL / ADMIN_PASSWORD stops the start at once, before anything runs. */
+  private static void validateAdmin(Settings settings) {
+    if (!bootstrapsAdmin(settings)) {
       return;
     }
-    List<io.tablecast.FieldError> errors = new java.util.ArrayList<>(User.validateEmail(User.normalizeEmail(email)));
-    errors.addAll(User.validatePassword(password));
+    List<io.tablecast.FieldError> errors =
+        new java.util.ArrayList<>(User.validateEmail(User.normalizeEmail(settings.auth().adminEmail())));
+    errors.addAll(User.validatePassword(settings.auth().adminPassword()));
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("ADMIN_EMAIL / ADMIN_PASSWORD: " + errors.get(0).field() + " " + errors.get(0).message());
     }
-    accounts.ensureAdmin(email, password).toCompletableFuture()
-        .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** ADMIN_EMAIL + ADMIN_PASSWORD: that user exists and is an admin before the node reports ready (idempotent, retried). */
+  private static CompletionStage<Done> bootstrapAdmin(ActorSystem<?> system, Settings settings, Accounts accounts) {
+    if (!bootstrapsAdmin(settings)) {
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+    return Patterns.retry(
+        () -> accounts.ensureAdmin(settings.auth().adminEmail(), settings.auth().adminPassword()).thenApply(x -> Done.getInstance()),
+        ADMIN_ATTEMPTS, ADMIN_RETRY_DELAY, system.classicSystem().scheduler(), system.executionContext());
   }
 
   /**

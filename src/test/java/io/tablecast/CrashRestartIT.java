@@ -29,7 +29,11 @@ class CrashRestartIT {
     Map<String, String> env = Map.of("ADMIN_EMAIL", Users.ADMIN_EMAIL, "ADMIN_PASSWORD", Users.ADMIN_PASSWORD);
     try (JarProcess first = JarProcess.serve(dataDir, log, env)) {
       token = Users.token(first.api, Users.ADMIN_EMAIL, Users.ADMIN_PASSWORD);
-      id = first.api.withToken(token).post("/api/items", "{\"title\":\"Before the crash\",\"content\":\"c\"}").json().get("id").asText();
+      Api admin = first.api.withToken(token);
+      // Retried: on a busy machine the first command after start-up may outlast the ask timeout (503).
+      id = eventually(Duration.ofSeconds(60),
+          () -> admin.post("/api/items", "{\"title\":\"Before the crash\",\"content\":\"c\"}"),
+          r -> r.status() == 201).json().get("id").asText();
       first.kill();
     }
     long orphan = Long.parseLong(Files.readAllLines(pid).get(0).trim());

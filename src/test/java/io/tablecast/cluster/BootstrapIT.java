@@ -8,6 +8,7 @@ import akka.cluster.typed.Cluster;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tablecast.support.Ports;
 import io.tablecast.support.TestNode;
+import io.tablecast.support.Users;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,7 +32,7 @@ class BootstrapIT {
     List<Map<String, Object>> endpoints = List.of(
         Map.of("host", "127.0.0.1", "port", first),
         Map.of("host", "127.0.0.1", "port", second));
-    Map<String, Object> bootstrap = new HashMap<>();
+    Map<String, Object> bootstrap = new HashMap<>(Users.ADMIN_CONFIG);
     bootstrap.put("tablecast.cluster.bootstrap", "config");
     bootstrap.put("tablecast.cluster.join-self", false);
     bootstrap.put("akka.management.cluster.bootstrap.contact-point-discovery.service-name", "tablecast");
@@ -51,8 +52,12 @@ class BootstrapIT {
           Cluster cluster = Cluster.get(node.node.system());
           eventually(Duration.ofSeconds(60), () -> upMembers(cluster), up -> up == 2);
         }
-        String id = a.api.post("/api/items", "{\"title\":\"Via a\",\"content\":\"c\"}").json().get("id").asText();
-        assertEquals(200, b.api.patch("/api/items/" + id, "{\"title\":\"Via b\"}").status());
+        // Ready (and the bootstrap admin created) only once the cluster has formed.
+        a.node.ready().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        b.node.ready().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        String token = Users.token(a.api, Users.ADMIN_EMAIL, Users.ADMIN_PASSWORD);
+        String id = a.api.withToken(token).post("/api/items", "{\"title\":\"Via a\",\"content\":\"c\"}").json().get("id").asText();
+        assertEquals(200, b.api.withToken(token).patch("/api/items/" + id, "{\"title\":\"Via b\"}").status());
       }
     }
   }
