@@ -72,6 +72,9 @@ class CategoryApiIT {
     assertEquals(403, user.get("/api/categories?include_deleted=true").status());
     Api.Response cleared = admin.patch("/api/categories/" + id, "{\"description\":null}");
     assertEquals(200, cleared.status(), cleared.toString());
+    Api.Response waited = user.get("/api/categories/" + id + "?min_version=2");
+    assertTrue(waited.json().get("description").isNull(), "min_version waited for the write: " + waited);
+    assertEquals(null, waited.header("X-Read-Stale"));
     assertTrue(cleared.json().get("description").isNull(), "explicit null clears the description");
     assertEquals(n, cleared.json().get("name").asText(), "the name is left alone");
     assertEquals(400, admin.patch("/api/categories/" + id, "{\"name\":null}").status());
