@@ -219,13 +219,23 @@ public final class ItemRoutes extends ApiDirectives {
     return completeWithFuture(response);
   }
 
-  /** The aggregate's state as the read side would show it, category name included. */
+  /**
+   * The aggregate's state as the read side would show it, category name included. If the category
+   * was deleted while this write was under way (after the check, before the write), the item is
+   * detached here: the category's deletion came first in the journal, so the CategoryDetacher
+   * would not see this write.
+   */
   private CompletionStage<ItemView> view(Item.State state) {
     if (state.categoryId() == null) {
       return CompletableFuture.completedFuture(ItemView.of(state, null));
     }
-    return categories.get(state.categoryId()).thenApply(reply -> ItemView.of(state,
-        reply instanceof Category.Accepted a && a.category().active() ? a.category().name() : null));
+    return categories.get(state.categoryId()).thenCompose(reply -> {
+      if (reply instanceof Category.Accepted a && a.category().active()) {
+        return CompletableFuture.completedFuture(ItemView.of(state, a.category().name()));
+      }
+      return item(state.id()).<Item.Reply>ask(r -> new Item.DetachCategory(state.categoryId(), r), askTimeout)
+          .thenApply(detached -> ItemView.of(detached instanceof Item.Accepted d ? d.item() : state, null));
+    });
   }
 
   private static HttpResponse rejection(Item.Rejected rejected) {
