@@ -40,6 +40,10 @@ class ClusterUniquenessIT {
                 Cluster.get(a.node.system()).state().getMembers().spliterator(), false)
             .filter(m -> m.status().equals(MemberStatus.up())).count(), n -> n == 2);
 
+        // Warm up: shards allocated and entities reachable from both nodes before the race.
+        Users.register(a.api, Users.uniqueEmail("warm-a"));
+        Users.register(b.api, Users.uniqueEmail("warm-b"));
+
         String email = Users.uniqueEmail("cluster");
         List<Integer> statuses = race(24, i -> (i % 2 == 0 ? a.api : b.api).post("/api/users",
             "{\"email\":\"" + email + "\",\"password\":\"" + Users.PASSWORD + "\",\"full_name\":\"C\"}").status());
