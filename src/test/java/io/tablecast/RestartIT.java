@@ -44,4 +44,30 @@ class RestartIT {
           "the admin bootstrap is idempotent across restarts");
     }
   }
+
+  @Test
+  void aCategoryDeletedJustBeforeAStopStillDetachesItsItemsAfterTheRestart(@TempDir Path otherDir) throws Exception {
+    String token;
+    String category;
+    java.util.List<String> items = new java.util.ArrayList<>();
+    try (TestNode node = TestNode.start(otherDir, Users.ADMIN_CONFIG)) {
+      token = Users.token(node.api, Users.ADMIN_EMAIL, Users.ADMIN_PASSWORD);
+      Api api = node.api.withToken(token);
+      category = api.post("/api/categories", "{\"name\":\"Short-lived\"}").json().get("id").asText();
+      for (int i = 0; i < 20; i++) {
+        items.add(api.post("/api/items", "{\"title\":\"t" + i + "\",\"content\":\"c\",\"category_id\":\"" + category + "\"}")
+            .json().get("id").asText());
+      }
+      assertEquals(200, api.delete("/api/categories/" + category).status());
+      // stop at once: the detacher may be anywhere in its work, or not have started it
+    }
+    try (TestNode node = TestNode.start(otherDir, Users.ADMIN_CONFIG)) {
+      Api api = node.api.withToken(token);
+      for (String id : items) {
+        eventually(Duration.ofSeconds(30), () -> api.get("/api/items/" + id),
+            r -> r.status() == 200 && r.json().get("category_id").isNull());
+      }
+      assertEquals(0, api.get("/api/items?category_id=" + category).json().get("total").asLong());
+    }
+  }
 }

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * resumes from the last deletion not yet finished, and the commands are idempotent (an item no
  * longer in the category ignores it). Before it looks items up, it waits until the items projection
  * has applied every item event written before the deletion, so the items table names every item
- * that was in the category at that moment. A write that named the category was checked against it
- * on the write side, so none can add an item to the category after its deletion.
+ * that was in the category at that moment. A write that names the category is checked against it
+ * before (422 if deleted) and after (detached at once if deleted meanwhile; see ItemRoutes), so a
+ * write that lands after the deletion in the journal cannot keep the category either.
  */
 public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.Event>, PooledJdbcSession> {
   private static final Logger log = LoggerFactory.getLogger(CategoryDetacher.class);

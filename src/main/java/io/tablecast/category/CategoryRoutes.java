@@ -14,6 +14,7 @@ import io.tablecast.http.ApiDirectives;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Json;
 import io.tablecast.http.ListParams;
+import io.tablecast.http.MinVersion;
 import io.tablecast.http.Problem;
 import io.tablecast.user.Auth;
 import io.tablecast.user.Principal;
@@ -38,6 +39,7 @@ public final class CategoryRoutes extends ApiDirectives {
   private final Categories categories;
   private final CategoryQueries queries;
   private final Blocking blocking;
+  private final MinVersion minVersions;
 
   public CategoryRoutes(ActorSystem<?> system, Settings settings, Categories categories, CategoryQueries queries) {
     this.settings = settings;
@@ -45,6 +47,7 @@ public final class CategoryRoutes extends ApiDirectives {
     this.categories = categories;
     this.queries = queries;
     this.blocking = new Blocking(system);
+    this.minVersions = new MinVersion(system, blocking, settings.queries().minVersionWait());
   }
 
   public Route routes() {
@@ -131,15 +134,18 @@ public final class CategoryRoutes extends ApiDirectives {
   private Route find(Principal principal, UUID id, Map<String, String> query) {
     List<FieldError> errors = new ArrayList<>();
     boolean includeDeleted = ListParams.bool(query, "include_deleted", errors);
+    long minVersion = MinVersion.parse(query, errors);
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
     if (includeDeleted && !principal.isEditorOrAdmin()) {
       return complete(Auth.forbidden("include_deleted needs the role editor or admin"));
     }
-    return completeWithFuture(blocking.run(() -> queries.find(id, includeDeleted)
-        .map(c -> withETag(Json.response(StatusCodes.OK, c), c.version()))
-        .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "category " + id + " does not exist"))));
+    return completeWithFuture(minVersions.read(() -> queries.find(id, includeDeleted), CategoryView::version, minVersion)
+        .thenApply(row -> MinVersion.marked(row
+            .map(c -> withETag(Json.response(StatusCodes.OK, c), c.version()))
+            .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "category " + id + " does not exist")),
+            row, CategoryView::version, minVersion)));
   }
 
   private Route list(Principal principal, Map<String, String> query) {

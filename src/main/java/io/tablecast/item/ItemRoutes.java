@@ -7,10 +7,8 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Location;
-import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
-import akka.pattern.Patterns;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.FieldError;
@@ -22,6 +20,7 @@ import io.tablecast.http.Blocking;
 import io.tablecast.http.Ids;
 import io.tablecast.http.Json;
 import io.tablecast.http.ListParams;
+import io.tablecast.http.MinVersion;
 import io.tablecast.http.Problem;
 import io.tablecast.metrics.Metrics;
 import io.tablecast.user.Auth;
@@ -47,13 +46,10 @@ import java.util.function.Function;
  */
 public final class ItemRoutes extends ApiDirectives {
   private static final Set<String> PATCHABLE = Set.of("title", "content", "status", "category_id", "tags");
-  /** Set on a read that waited for min_version in vain: the body is older than the write the client saw. */
-  public static final String STALE_HEADER = "X-Read-Stale";
 
   public record NewItem(
       String title, String content, String status, @JsonProperty("category_id") UUID categoryId, List<String> tags) {}
 
-  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final Settings settings;
   private final Auth auth;
@@ -62,10 +58,10 @@ public final class ItemRoutes extends ApiDirectives {
   private final ItemHistory history;
   private final Blocking blocking;
   private final Metrics metrics;
+  private final MinVersion minVersions;
   private final Duration askTimeout;
 
   public ItemRoutes(ActorSystem<?> system, Settings settings, Metrics metrics, ItemQueries queries, Categories categories) {
-    this.system = system;
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
@@ -74,6 +70,7 @@ public final class ItemRoutes extends ApiDirectives {
     this.queries = queries;
     this.history = new ItemHistory(system);
     this.blocking = new Blocking(system);
+    this.minVersions = new MinVersion(system, blocking, settings.queries().minVersionWait());
     this.askTimeout = settings.http().askTimeout();
   }
 
@@ -234,13 +231,23 @@ public final class ItemRoutes extends ApiDirectives {
     return reply == null ? "failed" : "accepted";
   }
 
-  /** The aggregate's state as the read side would show it, category name included. */
+  /**
+   * The aggregate's state as the read side would show it, category name included. If the category
+   * was deleted while this write was under way (after the check, before the write), the item is
+   * detached here: the category's deletion came first in the journal, so the CategoryDetacher
+   * would not see this write.
+   */
   private CompletionStage<ItemView> view(Item.State state) {
     if (state.categoryId() == null) {
       return CompletableFuture.completedFuture(ItemView.of(state, null));
     }
-    return categories.get(state.categoryId()).thenApply(reply -> ItemView.of(state,
-        reply instanceof Category.Accepted a && a.category().active() ? a.category().name() : null));
+    return categories.get(state.categoryId()).thenCompose(reply -> {
+      if (reply instanceof Category.Accepted a && a.category().active()) {
+        return CompletableFuture.completedFuture(ItemView.of(state, a.category().name()));
+      }
+      return item(state.id()).<Item.Reply>ask(r -> new Item.DetachCategory(state.categoryId(), r), askTimeout)
+          .thenApply(detached -> ItemView.of(detached instanceof Item.Accepted d ? d.item() : state, null));
+    });
   }
 
   private static HttpResponse rejection(Item.Rejected rejected) {
@@ -257,45 +264,18 @@ public final class ItemRoutes extends ApiDirectives {
   private Route find(Principal principal, UUID id, Map<String, String> query) {
     List<FieldError> errors = new ArrayList<>();
     boolean includeDeleted = ListParams.bool(query, "include_deleted", errors);
-    long minVersion = 0;
-    if (query.containsKey("min_version")) {
-      try {
-        minVersion = Long.parseLong(query.get("min_version"));
-      } catch (NumberFormatException e) {
-        minVersion = -1;
-      }
-      if (minVersion < 1) {
-        errors.add(new FieldError("min_version", "must be a version, 1 or more"));
-      }
-    }
+    long minVersion = MinVersion.parse(query, errors);
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
-    long wanted = minVersion;
-    Instant deadline = Instant.now().plus(settings.queries().minVersionWait());
-    return completeWithFuture(readAtLeast(id, wanted, deadline).thenApply(row -> {
-      boolean stale = wanted > 0 && row.map(r -> r.version() < wanted).orElse(true);
+    return completeWithFuture(minVersions.read(() -> queries.find(id), ItemView::version, minVersion).thenApply(row -> {
       HttpResponse response = row
           .filter(r -> canSee(principal, r.ownerId(), r.status(), r.deleted()))
           .filter(r -> !r.deleted() || (includeDeleted && canChange(principal, r.ownerId())))
           .map(r -> withETag(Json.response(StatusCodes.OK, r), r.version()))
           .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "item " + id + " does not exist"));
-      return stale
-          ? response.addHeader(RawHeader.create(STALE_HEADER, "the read table has not reached version " + wanted + " yet"))
-          : response;
+      return MinVersion.marked(response, row, ItemView::version, minVersion);
     }));
-  }
-
-  /** Reads the row, again and again until it reaches {@code minVersion} or the deadline passes. */
-  private CompletionStage<Optional<ItemView>> readAtLeast(UUID id, long minVersion, Instant deadline) {
-    return blocking.run(() -> queries.find(id)).thenCompose(row -> {
-      boolean reached = row.map(r -> r.version() >= minVersion).orElse(minVersion == 0);
-      if (reached || Instant.now().isAfter(deadline)) {
-        return CompletableFuture.completedFuture(row);
-      }
-      return Patterns.after(Duration.ofMillis(20), system.classicSystem().scheduler(), system.executionContext(),
-          () -> readAtLeast(id, minVersion, deadline));
-    });
   }
 
   private Route list(Principal principal, Map<String, String> query) {

@@ -72,6 +72,9 @@ class CategoryApiIT {
     assertEquals(403, user.get("/api/categories?include_deleted=true").status());
     Api.Response cleared = admin.patch("/api/categories/" + id, "{\"description\":null}");
     assertEquals(200, cleared.status(), cleared.toString());
+    Api.Response waited = user.get("/api/categories/" + id + "?min_version=2");
+    assertTrue(waited.json().get("description").isNull(), "min_version waited for the write: " + waited);
+    assertEquals(null, waited.header("X-Read-Stale"));
     assertTrue(cleared.json().get("description").isNull(), "explicit null clears the description");
     assertEquals(n, cleared.json().get("name").asText(), "the name is left alone");
     assertEquals(400, admin.patch("/api/categories/" + id, "{\"name\":null}").status());
@@ -173,5 +176,36 @@ class CategoryApiIT {
     JsonNode again = admin.get("/api/items/" + inCategory.get(0)).json();
     assertTrue(again.get("category_id").isNull(), "restoring the category does not re-attach");
     assertEquals(0, admin.get("/api/items?category_id=" + category).json().get("total").asLong());
+  }
+
+  @Test
+  void itemsWrittenWhileTheirCategoryIsDeletedEndUpDetachedToo() throws Exception {
+    String category = create(editor, name("Contested")).get("id").asText();
+    int n = 24;
+    ExecutorService pool = Executors.newFixedThreadPool(n + 1);
+    try {
+      List<Callable<Api.Response>> calls = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String body = "{\"title\":\"racing " + i + "\",\"content\":\"c\",\"category_id\":\"" + category + "\"}";
+        calls.add(() -> user.post("/api/items", body));
+        if (i == n / 2) {
+          calls.add(() -> editor.delete("/api/categories/" + category));
+        }
+      }
+      List<String> created = new ArrayList<>();
+      for (Future<Api.Response> f : pool.invokeAll(calls)) {
+        Api.Response r = f.get();
+        assertTrue(r.status() == 201 || r.status() == 422 || r.status() == 200, r.toString());
+        if (r.status() == 201) {
+          created.add(r.json().get("id").asText());
+        }
+      }
+      for (String id : created) {
+        eventually(CATCH_UP, () -> user.get("/api/items/" + id),
+            r -> r.status() == 200 && r.json().get("category_id").isNull());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -64,6 +64,24 @@ public final class JarProcess implements AutoCloseable {
     return new JarProcess(pb.start(), httpPort, managementPort);
   }
 
+  /** Runs another command of the jar (e.g. {@code users create-admin ...}) to its end; returns the exit code. */
+  public static int run(Path dataDir, Path log, Map<String, String> env, String... args) throws Exception {
+    String javaCommand = ProcessHandle.current().info().command().orElse("java");
+    java.util.List<String> command =
+        new java.util.ArrayList<>(java.util.List.of(javaCommand, "-Xmx512m", "-jar", jar().toString()));
+    command.addAll(java.util.List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("DATA_DIR", dataDir.toString());
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Process process = pb.start();
+    if (!process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("tablecast " + String.join(" ", args) + " did not finish");
+    }
+    return process.exitValue();
+  }
+
   public void awaitReady(Duration within) {
     eventually(within, () -> {
       if (!process.isAlive()) {

@@ -12,10 +12,12 @@ public final class Users {
   public static final String ADMIN_EMAIL = "admin@tablecast.test";
   public static final String ADMIN_PASSWORD = "admin-password-1";
   public static final String TOKEN_SECRET = "test-secret-test-secret-test-secret-0123";
+  /** With a generous ask timeout: the tests share a loaded machine, and a 503 would fail a race's count. */
   public static final java.util.Map<String, Object> ADMIN_CONFIG = java.util.Map.of(
       "tablecast.auth.admin-email", ADMIN_EMAIL,
       "tablecast.auth.admin-password", ADMIN_PASSWORD,
-      "tablecast.auth.token-secret", TOKEN_SECRET);
+      "tablecast.auth.token-secret", TOKEN_SECRET,
+      "tablecast.http.ask-timeout", "10s");
 
   private Users() {}
 

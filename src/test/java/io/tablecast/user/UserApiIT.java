@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Registration, login, tokens, roles and the users read tables, over HTTP on a real node. */
 class UserApiIT {
   private static final Duration CATCH_UP = Duration.ofSeconds(15);
+  private static final Duration CLAIM_LEASE = Duration.ofSeconds(2);
 
   @TempDir static Path dataDir;
   private static TestNode node;
@@ -40,7 +41,9 @@ class UserApiIT {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.start(dataDir, Users.ADMIN_CONFIG);
+    java.util.Map<String, Object> config = new java.util.HashMap<>(Users.ADMIN_CONFIG);
+    config.put("tablecast.uniqueness.claim-lease", CLAIM_LEASE.toMillis() + "ms");
+    node = TestNode.start(dataDir, config);
     api = node.api;
   }
 
@@ -266,6 +269,30 @@ class UserApiIT {
     eventually(CATCH_UP, () -> count("SELECT count(*) FROM read.users WHERE email = ?", email), c -> c == 1);
     Thread.sleep(300);
     assertEquals(1, count("SELECT count(*) FROM read.users WHERE email = ?", email));
+  }
+
+  @Test
+  void anEmailReservedByARegistrationThatCrashedIsTakenOverAfterTheLease() throws Exception {
+    String email = Users.uniqueEmail("crashed");
+    UUID ghost = UUID.randomUUID();
+    var sharding = akka.cluster.sharding.typed.javadsl.ClusterSharding.get(node.node.system());
+    // A registration reserved the email and died before it registered the user.
+    var claimed = sharding.entityRefFor(io.tablecast.unique.UniqueValue.ENTITY_TYPE_KEY, "email:" + email)
+        .<io.tablecast.unique.UniqueValue.Reply>ask(r -> new io.tablecast.unique.UniqueValue.Claim(ghost, r), Duration.ofSeconds(10))
+        .toCompletableFuture().get();
+    assertTrue(claimed instanceof io.tablecast.unique.UniqueValue.Granted, claimed.toString());
+    assertEquals(409, register(email, Users.PASSWORD).status(), "within the lease the reservation stands");
+
+    Thread.sleep(CLAIM_LEASE.toMillis() + 300);
+    Api.Response taken = register(email, Users.PASSWORD);
+    assertEquals(201, taken.status(), "after the lease, a reservation whose owner never registered is taken over: " + taken);
+    assertEquals(200, login(email, Users.PASSWORD).status());
+
+    // The crashed registration cannot come back to life with the same email.
+    User.Reply late = sharding.entityRefFor(User.ENTITY_TYPE_KEY, ghost.toString())
+        .<User.Reply>ask(r -> new User.Register(email, "hash", "Ghost", List.of("user"), r), Duration.ofSeconds(10))
+        .toCompletableFuture().get();
+    assertEquals(User.Rejection.ALREADY_EXISTS, ((User.Rejected) late).reason());
   }
 
   @Test
