@@ -30,6 +30,18 @@ public record Settings(
 
   public record Queries(int defaultLimit, int maxLimit) {}
 
+  /** Browser origins allowed to call the API (CORS); empty means CORS is off. */
+  public record Cors(java.util.List<String> allowedOrigins, Duration maxAge) {}
+
+  public Cors cors() {
+    Config c = config.getConfig("tablecast.http.cors");
+    java.util.List<String> origins = java.util.Arrays.stream(c.getString("allowed-origins").split(","))
+        .map(String::trim)
+        .filter(o -> !o.isEmpty())
+        .toList();
+    return new Cors(origins, c.getDuration("max-age"));
+  }
+
   public static Settings from(Config config) {
     Config t = config.getConfig("tablecast");
     String mode = t.getString("mode");

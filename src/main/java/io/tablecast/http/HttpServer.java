@@ -29,18 +29,24 @@ public final class HttpServer extends AllDirectives {
   /** What clients are told to wait after a fault that passes by itself (database away, node busy). */
   private static final long RETRY_AFTER_SECONDS = 2;
 
-  private HttpServer() {}
+  private final Cors cors;
+
+  private HttpServer(Settings settings) {
+    this.cors = new Cors(settings.cors());
+  }
 
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Settings settings, Route api) {
-    Route route = new HttpServer().sealed(api);
+    Route route = new HttpServer(settings).sealed(api);
     return Http.get(system)
         .newServerAt(settings.http().iface(), settings.http().port())
         .bind(route)
         .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
   }
 
+  /** Every answer, errors included, carries the security headers (and CORS headers when configured). */
   private Route sealed(Route api) {
-    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> api));
+    return respondWithDefaultHeaders(SecurityHeaders.ALL, () -> cors.wrap(
+        handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> api))));
   }
 
   private RejectionHandler rejections() {

@@ -79,6 +79,22 @@ public final class Json {
   /** Request bodies are flat objects; this is far beyond any valid one. */
   public static final int MAX_DEPTH = 32;
 
+  /** PostgreSQL text holds neither NUL nor a lone UTF-16 surrogate (it has no UTF-8 encoding). */
+  private static boolean storable(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 0) {
+        return false;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static void checkShape(byte[] bytes) throws IOException {
     try (JsonParser p = MAPPER.getFactory().createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -90,8 +106,8 @@ public final class Json {
           throw new JsonParseException(p, "JSON is nested deeper than " + MAX_DEPTH + " levels");
         } else if (t.isStructEnd()) {
           depth--;
-        } else if ((t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) && p.getText().indexOf(0) >= 0) {
-          throw new JsonParseException(p, "text must not contain the NUL character (\\u0000)");
+        } else if ((t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) && !storable(p.getText())) {
+          throw new JsonParseException(p, "text must be valid Unicode without the NUL character (\\u0000)");
         }
       }
     }

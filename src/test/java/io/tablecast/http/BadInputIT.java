@@ -65,6 +65,9 @@ class BadInputIT {
       assertEquals(expected, r.status(), r.toString());
       assertTrue(expected >= 400 && expected < 500, "the corpus only expects 4xx here");
       assertEquals("application/problem+json", r.contentType(), r.toString());
+      assertEquals("nosniff", r.header("X-Content-Type-Options"), "security headers on errors too");
+      assertEquals("no-store", r.header("Cache-Control"));
+      assertEquals(null, r.header("Access-Control-Allow-Origin"), "CORS is off unless configured");
       JsonNode problem = r.json();
       assertEquals(expected, problem.get("status").asInt());
       assertFalse(problem.path("title").asText().isBlank());
@@ -120,7 +123,7 @@ class BadInputIT {
         .replace("{id}", fixtureId)
         .replace("{random}", UUID.randomUUID().toString());
     byte[] body = body(c);
-    Map<String, String> headers = new HashMap<>();
+    Map<String, String> headers = new HashMap<>(Map.of("Origin", "https://somewhere.example.com"));
     c.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
     String contentType = c.path("content_type").asText(body.length > 0 || c.has("body") ? "application/json" : null);
     return api.send(c.get("method").asText(), path, contentType, body, headers);
