@@ -44,10 +44,12 @@ class DatabaseOutageIT {
       long outageBegan = System.nanoTime();
       List<Api.Response> reads = new ArrayList<>();
       long slowestRead = 0;
+      Api management = new Api("http://127.0.0.1:" + node.managementPort);
       while (System.nanoTime() - outageBegan < OUTAGE.toNanos()) {
         long began = System.nanoTime();
         reads.add(node.api.get("/api/items?limit=5"));
         slowestRead = Math.max(slowestRead, Duration.ofNanos(System.nanoTime() - began).toMillis());
+        assertEquals(200, management.get("/alive").status(), "the node stays alive (no wedged threads)");
       }
       long writesBeforeRecovery = load.acknowledgedWrites();
       pg.startServer();

@@ -38,6 +38,9 @@ class SigkillUnderLoadIT {
       load.close();
       acknowledged = new HashMap<>(load.acknowledged);
       assertTrue(load.unexpected.isEmpty(), "only 2xx before the kill: " + load.unexpected);
+      long orphan = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());
+      assertTrue(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false),
+          "the killed JVM left its PostgreSQL running; the restart must cope with it");
       System.out.printf("SIGKILL under load: %d acknowledged writes on %d items, statuses %s%n",
           load.acknowledgedWrites(), acknowledged.size(), load.statuses);
     }
