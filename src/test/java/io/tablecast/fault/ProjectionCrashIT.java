@@ -71,6 +71,8 @@ class ProjectionCrashIT {
       assertTrue(failed.find(), "the projection reported the failed batch");
       assertTrue(Long.parseLong(failed.group(2)) > Long.parseLong(failed.group(1)),
           "the failed batch held more than the poisoned event: " + failed.group());
+      assertTrue(logs.text().lines().anyMatch(l -> l.contains("Restarting") && l.contains("injected fault")),
+          "the projection was restarted by its restart-backoff after the fault");
       System.out.printf("Projection crash: %s, %d acknowledged writes, read table exact%n",
           failed.group(), load.acknowledgedWrites() + 1);
     }

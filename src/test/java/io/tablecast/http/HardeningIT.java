@@ -1,5 +1,6 @@
 package io.tablecast.http;
 
+import static io.tablecast.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +13,9 @@ import io.tablecast.support.ControlledPostgres;
 import io.tablecast.support.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HardeningIT {
   private static final String DATABASE_PASSWORD = "db-secret-" + UUID.randomUUID();
   private static final String BODY_SECRET = "body-secret-" + UUID.randomUUID();
+  private static final String ROW_SECRET = "row-secret-" + UUID.randomUUID();
   private static final String TOKEN_SECRET = "token-secret-" + UUID.randomUUID();
   private static final String ALLOWED = "https://app.example.com";
 
@@ -123,7 +128,19 @@ class HardeningIT {
   }
 
   @Test
-  void secretsAndRequestBodiesAreNotLogged() {
+  void secretsAndRequestBodiesAreNotLogged() throws Exception {
+    // The projection fails once on a row holding a marker: the failure is logged, the row's values are not.
+    try (Connection c = node.node.database().dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE SEQUENCE public.row_secret_fired");
+      s.execute("CREATE FUNCTION public.fail_on_row_secret() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          + "IF NEW.content LIKE 'row-secret-%' AND nextval('public.row_secret_fired') = 1 THEN "
+          + "RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END $$");
+      s.execute("CREATE TRIGGER fail_on_row_secret BEFORE INSERT ON items_g1.items "
+          + "FOR EACH ROW EXECUTE FUNCTION public.fail_on_row_secret()");
+    }
+    String failing = api.post("/api/items", "{\"title\":\"t\",\"content\":\"" + ROW_SECRET + "\"}").json().get("id").asText();
+    eventually(Duration.ofSeconds(30), () -> api.get("/api/items/" + failing), r -> r.status() == 200);
+
     Map<String, String> credentials = Map.of("Authorization", "Bearer " + TOKEN_SECRET);
     api.send("POST", "/api/items", "application/json",
         ("{\"title\":\"t\",\"content\":\"" + BODY_SECRET + "\"}").getBytes(StandardCharsets.UTF_8), credentials);
@@ -145,5 +162,7 @@ class HardeningIT {
     assertFalse(text.contains(DATABASE_PASSWORD), "the database password is not logged");
     assertFalse(text.contains(TOKEN_SECRET), "credential headers are not logged");
     assertFalse(text.contains(BODY_SECRET), "request bodies and headers are not logged");
+    assertTrue(text.contains("injected fault"), "the projection failure was logged");
+    assertFalse(text.contains(ROW_SECRET), "values of a row that failed to project are not logged");
   }
 }
