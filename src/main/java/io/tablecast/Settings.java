@@ -42,6 +42,13 @@ public record Settings(
     return new Cors(origins, c.getDuration("max-age"));
   }
 
+  /** How an aggregate restarts after its journal failed (persist or recovery). */
+  public akka.actor.typed.BackoffSupervisorStrategy aggregateRestartBackoff() {
+    Config b = config.getConfig("tablecast.aggregates.restart-backoff");
+    return akka.actor.typed.SupervisorStrategy.restartWithBackoff(
+        b.getDuration("min"), b.getDuration("max"), b.getDouble("random-factor"));
+  }
+
   public static Settings from(Config config) {
     Config t = config.getConfig("tablecast");
     String mode = t.getString("mode");
