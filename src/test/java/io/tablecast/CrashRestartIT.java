@@ -24,7 +24,10 @@ class CrashRestartIT {
     Path pid = dataDir.resolve("postgres/postmaster.pid");
     String id;
     try (JarProcess first = JarProcess.serve(dataDir, log, Map.of())) {
-      id = first.api.post("/api/items", "{\"title\":\"Before the crash\",\"content\":\"c\"}").json().get("id").asText();
+      // A freshly started node on a busy machine may answer its very first write 503 (retry later).
+      id = eventually(Duration.ofSeconds(30),
+          () -> first.api.post("/api/items", "{\"title\":\"Before the crash\",\"content\":\"c\"}"),
+          r -> r.status() != 503).json().get("id").asText();
       first.kill();
     }
     long orphan = Long.parseLong(Files.readAllLines(pid).get(0).trim());

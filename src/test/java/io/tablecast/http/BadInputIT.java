@@ -119,14 +119,17 @@ class BadInputIT {
   }
 
   private static Api.Response send(JsonNode c) {
-    String path = c.get("path").asText()
-        .replace("{id}", fixtureId)
-        .replace("{random}", UUID.randomUUID().toString());
+    String path = placeholders(c.get("path").asText());
     byte[] body = body(c);
     Map<String, String> headers = new HashMap<>(Map.of("Origin", "https://somewhere.example.com"));
-    c.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+    c.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), placeholders(h.getValue().asText())));
     String contentType = c.path("content_type").asText(body.length > 0 || c.has("body") ? "application/json" : null);
     return api.send(c.get("method").asText(), path, contentType, body, headers);
+  }
+
+  /** {id}: the fixture item; {random}: a fresh UUID. (Tokens, e.g. {token:expired}, will join here.) */
+  private static String placeholders(String text) {
+    return text.replace("{id}", fixtureId).replace("{random}", UUID.randomUUID().toString());
   }
 
   private static byte[] body(JsonNode c) {
