@@ -97,7 +97,7 @@ class BadInputIT {
       assertEquals(201, created.status(), created.toString());
       assertEquals(text.asText(), created.json().get("title").asText());
       String id = created.json().get("id").asText();
-      JsonNode read = eventually(Duration.ofSeconds(10), () -> api.get("/api/items/" + id), r -> r.status() == 200).json();
+      JsonNode read = eventually(Duration.ofSeconds(30), () -> api.get("/api/items/" + id), r -> r.status() == 200).json();
       assertEquals(text.asText(), read.get("title").asText(), "read back from the table");
       assertEquals(text.asText(), read.get("content").asText());
 
