@@ -84,6 +84,25 @@ public record Settings(
     }
   }
 
+  /** Browser origins allowed to call the API (CORS); empty means CORS is off. */
+  public record Cors(java.util.List<String> allowedOrigins, Duration maxAge) {}
+
+  public Cors cors() {
+    Config c = config.getConfig("tablecast.http.cors");
+    java.util.List<String> origins = java.util.Arrays.stream(c.getString("allowed-origins").split(","))
+        .map(String::trim)
+        .filter(o -> !o.isEmpty())
+        .toList();
+    return new Cors(origins, c.getDuration("max-age"));
+  }
+
+  /** How an aggregate restarts after its journal failed (persist or recovery). */
+  public akka.actor.typed.BackoffSupervisorStrategy aggregateRestartBackoff() {
+    Config b = config.getConfig("tablecast.aggregates.restart-backoff");
+    return akka.actor.typed.SupervisorStrategy.restartWithBackoff(
+        b.getDuration("min"), b.getDuration("max"), b.getDouble("random-factor"));
+  }
+
   public static Settings from(Config config) {
     Config t = config.getConfig("tablecast");
     String mode = t.getString("mode");

@@ -20,6 +20,12 @@ public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   /** Journal tables and projection offsets live in this schema, apart from read tables. */
   public static final String JOURNAL_SCHEMA = "journal";
+  /**
+   * The driver otherwise puts bound parameter values (a failed batch entry's row) and the server's
+   * error detail ("Key (email)=(...) already exists") into exception messages, which get logged:
+   * user data and credentials would end up in the logs. The error itself is still reported.
+   */
+  private static final String QUIET_ERRORS = "logServerErrorDetail=false";
 
   private final EmbeddedPostgres embedded;
   private final String url;
@@ -34,7 +40,7 @@ public final class Database implements AutoCloseable {
     this.password = password;
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("tablecast");
-    hikari.setJdbcUrl(withParameters(url, "reWriteBatchedInserts=true"));
+    hikari.setJdbcUrl(withParameters(url, "reWriteBatchedInserts=true&" + QUIET_ERRORS));
     hikari.setUsername(user);
     hikari.setPassword(password);
     hikari.setMaximumPoolSize(settings.poolSize());
@@ -83,7 +89,7 @@ public final class Database implements AutoCloseable {
 
   /** Connection settings for akka-persistence-jdbc's own pool, journal schema first on the search path. */
   public Config journalConfig() {
-    String journalUrl = withParameters(url, "currentSchema=" + JOURNAL_SCHEMA + "&reWriteBatchedInserts=true");
+    String journalUrl = withParameters(url, "currentSchema=" + JOURNAL_SCHEMA + "&reWriteBatchedInserts=true&" + QUIET_ERRORS);
     return ConfigFactory.parseMap(
         Map.of(
             "akka-persistence-jdbc.shared-databases.slick.db.url", journalUrl,

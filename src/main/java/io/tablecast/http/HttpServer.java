@@ -40,18 +40,25 @@ public final class HttpServer extends AllDirectives {
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private final Metrics metrics;
+  private final Cors cors;
 
-  private HttpServer(Metrics metrics) {
+  private HttpServer(Settings settings, Metrics metrics) {
     this.metrics = metrics;
+    this.cors = new Cors(settings.cors());
   }
 
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Settings settings, Metrics metrics, Route api) {
-    HttpServer server = new HttpServer(metrics);
-    Route route = server.observed(server.concat(server.metricsRoute(), api));
+    HttpServer server = new HttpServer(settings, metrics);
+    Route route = server.sealed(server.concat(server.metricsRoute(), api));
     return Http.get(system)
         .newServerAt(settings.http().iface(), settings.http().port())
         .bind(route)
         .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
+  }
+
+  /** Every answer, errors included, carries the security headers (and CORS headers when configured). */
+  private Route sealed(Route api) {
+    return respondWithDefaultHeaders(SecurityHeaders.ALL, () -> cors.wrap(observed(api)));
   }
 
   /**

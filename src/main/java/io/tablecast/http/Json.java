@@ -1,12 +1,13 @@
 package io.tablecast.http;
 
-import akka.http.javadsl.marshallers.jackson.Jackson;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -57,8 +58,59 @@ public final class Json {
     }
   }
 
+  /**
+   * A request body of the given type. Before binding, the bytes are checked the way no Jackson
+   * setting of 2.13 does: strict UTF-8, a JSON object at the top, at most {@link #MAX_DEPTH} levels
+   * of nesting (deep nesting would exhaust the stack), and no NUL character in any string
+   * (PostgreSQL text cannot hold one: it would poison the projection that writes it).
+   */
   public static <T> Unmarshaller<HttpEntity, T> body(Class<T> type) {
-    return Jackson.unmarshaller(MAPPER, type);
+    return Unmarshaller.forMediaType(MediaTypes.APPLICATION_JSON, Unmarshaller.entityToByteArray())
+        .thenApply(bytes -> {
+          try {
+            checkShape(bytes);
+            return MAPPER.readerFor(type).readValue(bytes);
+          } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the request body as " + type.getSimpleName(), e);
+          }
+        });
+  }
+
+  /** Request bodies are flat objects; this is far beyond any valid one. */
+  public static final int MAX_DEPTH = 32;
+
+  /** PostgreSQL text holds neither NUL nor a lone UTF-16 surrogate (it has no UTF-8 encoding). */
+  private static boolean storable(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 0) {
+        return false;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void checkShape(byte[] bytes) throws IOException {
+    try (JsonParser p = MAPPER.getFactory().createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new JsonParseException(p, "the request body must be a JSON object");
+      }
+      int depth = 1;
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t.isStructStart() && ++depth > MAX_DEPTH) {
+          throw new JsonParseException(p, "JSON is nested deeper than " + MAX_DEPTH + " levels");
+        } else if (t.isStructEnd()) {
+          depth--;
+        } else if ((t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) && !storable(p.getText())) {
+          throw new JsonParseException(p, "text must be valid Unicode without the NUL character (\\u0000)");
+        }
+      }
+    }
   }
 
   public static HttpResponse response(StatusCode status, Object body) {

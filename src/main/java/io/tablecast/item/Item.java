@@ -218,7 +218,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   private Item(String itemId, Settings settings) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), itemId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+        settings.aggregateRestartBackoff());
     this.itemId = UUID.fromString(itemId);
     this.settings = settings;
     this.tag = TAG_PREFIX + "-" + Math.floorMod(itemId.hashCode(), settings.projections().slices());

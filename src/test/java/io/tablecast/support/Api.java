@@ -95,6 +95,15 @@ public final class Api {
     return send(b, headers);
   }
 
+  /** Any method, raw body bytes, content type (null: none) and extra headers. */
+  public Response send(String method, String path, String contentType, byte[] body, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return send(b, headers);
+  }
+
   private static HttpRequest.BodyPublisher body(String json) {
     return HttpRequest.BodyPublishers.ofString(json);
   }

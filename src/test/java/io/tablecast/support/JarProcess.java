@@ -110,6 +110,16 @@ public final class JarProcess implements AutoCloseable {
     }
   }
 
+  private Api admin;
+
+  /** The API as the bootstrap admin of {@link Users#ADMIN_ENV} (the process must have been started with it). */
+  public synchronized Api admin() {
+    if (admin == null) {
+      admin = Users.admin(api);
+    }
+    return admin;
+  }
+
   /** SIGKILL: no shutdown hooks, the embedded PostgreSQL is orphaned. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

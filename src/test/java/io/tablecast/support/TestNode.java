@@ -37,6 +37,16 @@ public final class TestNode implements AutoCloseable {
     return new TestNode(Tablecast.start(config), management);
   }
 
+  private Api admin;
+
+  /** The API as the bootstrap admin of {@link Users#ADMIN_CONFIG} (the node must have been started with it). */
+  public synchronized Api admin() {
+    if (admin == null) {
+      admin = Users.admin(api);
+    }
+    return admin;
+  }
+
   @Override
   public void close() {
     node.stop();

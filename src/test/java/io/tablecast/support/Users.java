@@ -19,6 +19,10 @@ public final class Users {
       "tablecast.auth.token-secret", TOKEN_SECRET,
       "tablecast.http.ask-timeout", "10s");
 
+  /** The same admin for a node started as a process (environment variables). */
+  public static final java.util.Map<String, String> ADMIN_ENV = java.util.Map.of(
+      "ADMIN_EMAIL", ADMIN_EMAIL, "ADMIN_PASSWORD", ADMIN_PASSWORD, "TOKEN_SECRET", TOKEN_SECRET);
+
   private Users() {}
 
   /** Node settings with the bootstrap admin of {@link #ADMIN_CONFIG} added. */
