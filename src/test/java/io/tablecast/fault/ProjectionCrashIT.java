@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tablecast.support.Api;
 import io.tablecast.support.Users;
-import io.tablecast.support.CapturedLogs;
 import io.tablecast.support.JournalAudit;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.WriteLoad;
@@ -17,8 +16,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,16 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * with every item exactly once at its journal version.
  */
 class ProjectionCrashIT {
-  private static final Pattern FAILED_BATCH =
-      Pattern.compile("Failed to process envelopes with offsets from \\[Sequence\\((\\d+)\\)] to \\[Sequence\\((\\d+)\\)]");
-
   @TempDir Path dataDir;
 
   @Test
   void aBatchThatFailsHalfwayIsRolledBackAndReplayedExactlyOnce() throws Exception {
     // One instance and long batches, so the poisoned row lands in the middle of many others.
-    try (CapturedLogs logs = CapturedLogs.start();
-        TestNode node = TestNode.start(dataDir, Users.withAdmin(Map.of(
+    try (TestNode node = TestNode.start(dataDir, Users.withAdmin(Map.of(
             "tablecast.projections.slices", 1,
             "tablecast.projections.group-after-duration", "1s")))) {
       try (Connection c = node.node.database().dataSource().getConnection(); Statement s = c.createStatement()) {
@@ -68,14 +61,14 @@ class ProjectionCrashIT {
           assertTrue(rs.getLong(1) >= 2, "the fault fired, and the replayed batch passed the trigger");
         }
       }
-      Matcher failed = FAILED_BATCH.matcher(logs.text());
-      assertTrue(failed.find(), "the projection reported the failed batch");
-      assertTrue(Long.parseLong(failed.group(2)) > Long.parseLong(failed.group(1)),
-          "the failed batch held more than the poisoned event: " + failed.group());
-      assertTrue(logs.text().lines().anyMatch(l -> l.contains("Restarting") && l.contains("injected fault")),
-          "the projection was restarted by its restart-backoff after the fault");
-      System.out.printf("Projection crash: %s, %d acknowledged writes, read table exact%n",
-          failed.group(), load.acknowledgedWrites() + 1);
+      try (Connection c = node.node.database().dataSource().getConnection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM read.items WHERE title = 'poison'")) {
+        rs.next();
+        assertEquals(1, rs.getLong(1), "the poisoned row is there exactly once");
+      }
+      // The failed batch was rolled back whole and replayed (one event at a time, to find a bad
+      // event); a fault that passes therefore costs no restart and leaves no trace in the table.
+      System.out.printf("Projection crash: %d acknowledged writes, read table exact%n", load.acknowledgedWrites() + 1);
     }
   }
 
