@@ -1,5 +1,6 @@
 package io.tablecast;
 
+import io.tablecast.cli.BenchCommand;
 import io.tablecast.cli.DbCommand;
 import io.tablecast.cli.ProjectionsCommand;
 import io.tablecast.cli.ServeCommand;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tablecast 0.1.0",
     description = "Event-sourced items, categories and users on Akka and PostgreSQL.",
-    subcommands = {ServeCommand.class, DbCommand.class, ProjectionsCommand.class})
+    subcommands = {ServeCommand.class, DbCommand.class, ProjectionsCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
