@@ -42,7 +42,9 @@ public record Settings(
       int handlerRetries,
       Duration handlerRetryDelay,
       Duration managementTimeout,
-      boolean adminOpen) {}
+      boolean adminOpen,
+      int rebuildGroupAfterEnvelopes,
+      Duration rebuildGroupAfterDuration) {}
 
   public static Settings from(Config config) {
     Config t = config.getConfig("tablecast");
@@ -78,6 +80,8 @@ public record Settings(
             p.getInt("failures.retries"),
             p.getDuration("failures.retry-delay"),
             p.getDuration("management-timeout"),
-            t.getBoolean("admin.open")));
+            t.getBoolean("admin.open"),
+            p.getInt("rebuild.group-after-envelopes"),
+            p.getDuration("rebuild.group-after-duration")));
   }
 }
