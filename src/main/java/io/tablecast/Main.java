@@ -1,6 +1,7 @@
 package io.tablecast;
 
 import io.tablecast.bench.BenchCommand;
+import io.tablecast.cli.RebuildBenchCommand;
 import io.tablecast.cli.DbCommand;
 import io.tablecast.cli.ProjectionsCommand;
 import io.tablecast.cli.ServeCommand;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tablecast 0.1.0",
     description = "Event-sourced items, categories and users on Akka and PostgreSQL.",
-    subcommands = {ServeCommand.class, DbCommand.class, ProjectionsCommand.class, UsersCommand.class, BenchCommand.class})
+    subcommands = {ServeCommand.class, DbCommand.class, ProjectionsCommand.class, UsersCommand.class, BenchCommand.class,
+        RebuildBenchCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));

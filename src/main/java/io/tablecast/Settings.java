@@ -67,7 +67,9 @@ public record Settings(
       Duration pollInterval,
       int handlerRetries,
       Duration handlerRetryDelay,
-      Duration managementTimeout) {}
+      Duration managementTimeout,
+      int rebuildGroupAfterEnvelopes,
+      Duration rebuildGroupAfterDuration) {}
 
   /**
    * How the node finds its cluster: bootstrap through discovery, seed nodes (from SEED_NODES, or
@@ -138,7 +140,9 @@ public record Settings(
             p.getDuration("rebuild.poll-interval"),
             p.getInt("failures.retries"),
             p.getDuration("failures.retry-delay"),
-            p.getDuration("management-timeout")),
+            p.getDuration("management-timeout"),
+            p.getInt("rebuild.group-after-envelopes"),
+            p.getDuration("rebuild.group-after-duration")),
         cluster(config, t.getConfig("cluster")));
   }
 

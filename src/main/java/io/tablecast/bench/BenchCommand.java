@@ -111,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
       Object n = values.get(numerator);
       Object d = values.get(denominator);
       if (n instanceof Number a && d instanceof Number b && b.doubleValue() > 0) {
-        put(key, Math.round(a.doubleValue() / b.doubleValue() * 1000) / 1000.0);
+        values.put(key, Math.round(a.doubleValue() / b.doubleValue() * 10000) / 10000.0);
       }
     }
 

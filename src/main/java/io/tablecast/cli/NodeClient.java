@@ -30,6 +30,14 @@ final class NodeClient {
     this.token = token;
   }
 
+  /** Signs in (POST /api/auth/token) and returns the access token. */
+  static String signIn(String base, String email, String password) throws Failure {
+    var body = Json.MAPPER.createObjectNode().put("email", email).put("password", password).toString();
+    JsonNode token = new NodeClient(base, null).send(HttpRequest.newBuilder(URI.create(base + "/api/auth/token"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    return token.get("access_token").asText();
+  }
+
   JsonNode get(String path) throws Failure {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }

@@ -61,7 +61,7 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
 
   private void write(StatementBatches batches, Item.Event event, long version) throws SQLException {
     if (event instanceof Item.Created e) {
-      batches.add(insert, ps -> {
+      batches.add(insert, e.itemId(), ps -> {
         ps.setObject(1, e.itemId());
         ps.setString(2, e.title());
         ps.setString(3, e.content());
@@ -76,7 +76,7 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
       });
       tags(batches, e.itemId(), Item.tagsOf(e.tags()));
     } else if (event instanceof Item.Updated e) {
-      batches.add(update, ps -> {
+      batches.add(update, e.itemId(), ps -> {
         ps.setString(1, e.title());
         ps.setString(2, e.content());
         ps.setString(3, e.status());
@@ -98,14 +98,14 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
         ps.setObject(3, e.itemId());
       });
     } else if (event instanceof Item.Deleted e) {
-      batches.add(delete, ps -> {
+      batches.add(delete, e.itemId(), ps -> {
         Sql.setTime(ps, 1, e.at());
         Sql.setTime(ps, 2, e.at());
         ps.setLong(3, version);
         ps.setObject(4, e.itemId());
       });
     } else if (event instanceof Item.Restored e) {
-      batches.add(restore, ps -> {
+      batches.add(restore, e.itemId(), ps -> {
         Sql.setTime(ps, 1, e.at());
         ps.setLong(2, version);
         ps.setObject(3, e.itemId());

@@ -27,13 +27,20 @@ public final class ProjectionRunner {
 
   public static <E> void start(
       ActorSystem<?> system, Settings settings, DataSource dataSource, ReadProjection<E> projection, int generation) {
+    start(system, settings, dataSource, projection, generation, false);
+  }
+
+  /** {@code catchUp}: a generation built from zero commits in the bigger rebuild batches. */
+  public static <E> void start(
+      ActorSystem<?> system, Settings settings, DataSource dataSource, ReadProjection<E> projection, int generation,
+      boolean catchUp) {
     String schema = Generations.schema(projection.name(), generation);
     ShardedDaemonProcess.get(system)
         .init(
             ProjectionBehavior.Command.class,
             projection.projectionName(generation),
             settings.projections().slices(),
-            slice -> ProjectionBehavior.create(instance(system, settings, dataSource, projection, generation, schema, slice)),
+            slice -> ProjectionBehavior.create(instance(system, settings, dataSource, projection, generation, schema, slice, catchUp)),
             ShardedDaemonProcessSettings.create(system),
             Optional.of(ProjectionBehavior.stopMessage()));
   }
@@ -45,7 +52,8 @@ public final class ProjectionRunner {
       ReadProjection<E> projection,
       int generation,
       String schema,
-      int slice) {
+      int slice,
+      boolean catchUp) {
     String tag = projection.tag(slice);
     SourceProvider<Offset, EventEnvelope<E>> events =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
@@ -55,7 +63,9 @@ public final class ProjectionRunner {
             () -> new PooledJdbcSession(dataSource),
             () -> new EventLocatingHandler<>(projection.handlerForSchema().apply(schema)),
             system)
-        .withGroup(settings.projections().groupAfterEnvelopes(), settings.projections().groupAfterDuration())
+        .withGroup(
+            catchUp ? settings.operations().rebuildGroupAfterEnvelopes() : settings.projections().groupAfterEnvelopes(),
+            catchUp ? settings.operations().rebuildGroupAfterDuration() : settings.projections().groupAfterDuration())
         // A poison event is retried a few times, then the instance fails (reported with the event)
         // and restarts from its committed offset after the restart backoff: never skipped.
         .withRecoveryStrategy(

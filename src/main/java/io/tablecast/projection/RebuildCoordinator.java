@@ -210,7 +210,8 @@ public final class RebuildCoordinator {
         return;
       }
       generations.migrate(projection.name(), generation.generation());
-      ProjectionRunner.start(system, settings, dataSource, projection, generation.generation());
+      ProjectionRunner.start(system, settings, dataSource, projection, generation.generation(),
+          generation.state().equals(Generation.BUILDING));
       started.add(generation.projectionId());
     }
   }
