@@ -28,9 +28,10 @@ public final class UserProjection extends JdbcHandler<List<EventEnvelope<User.Ev
   private UserProjection(String schema) {
     String users = schema + ".users";
     String roles = schema + ".user_roles";
-    insert = "INSERT INTO " + users + " (id, email, full_name, is_active, created_at, updated_at, version)"
-        + " VALUES (?, ?, ?, TRUE, ?, ?, ?)";
-    update = "UPDATE " + users + " SET full_name = ?, is_active = ?, updated_at = ?, version = ? WHERE id = ?";
+    insert = "INSERT INTO " + users + " (id, email, full_name, is_active, created_at, updated_at, version, display_name)"
+        + " VALUES (?, ?, ?, TRUE, ?, ?, ?, ?)";
+    update = "UPDATE " + users + " SET full_name = ?, is_active = ?, updated_at = ?, version = ?, display_name = ?"
+        + " WHERE id = ?";
     delete = "UPDATE " + users + " SET deleted_at = ?, updated_at = ?, version = ? WHERE id = ?";
     restore = "UPDATE " + users + " SET deleted_at = NULL, updated_at = ?, version = ? WHERE id = ?";
     clearRoles = "DELETE FROM " + roles + " WHERE user_id = ?";
@@ -58,6 +59,7 @@ public final class UserProjection extends JdbcHandler<List<EventEnvelope<User.Ev
         Sql.setTime(ps, 4, e.at());
         Sql.setTime(ps, 5, e.at());
         ps.setLong(6, version);
+        ps.setString(7, DisplayNames.of(e.fullName()));
       });
       roles(batches, e.userId(), e.roles());
     } else if (event instanceof User.Updated e) {
@@ -66,7 +68,8 @@ public final class UserProjection extends JdbcHandler<List<EventEnvelope<User.Ev
         ps.setBoolean(2, e.active());
         Sql.setTime(ps, 3, e.at());
         ps.setLong(4, version);
-        ps.setObject(5, e.userId());
+        ps.setString(5, DisplayNames.of(e.fullName()));
+        ps.setObject(6, e.userId());
       });
       if (e.changed().contains("roles")) {
         batches.add(clearRoles, ps -> ps.setObject(1, e.userId()));

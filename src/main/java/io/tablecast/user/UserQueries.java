@@ -23,7 +23,7 @@ public final class UserQueries {
   public record Filter(String email, String role, Boolean active) {}
 
   private static final String COLUMNS =
-      "u.id, u.email, u.full_name, u.is_active, u.version, u.created_at, u.updated_at, u.deleted_at,"
+      "u.id, u.email, u.full_name, u.display_name, u.is_active, u.version, u.created_at, u.updated_at, u.deleted_at,"
           + " ARRAY(SELECT r.role FROM read.user_roles r WHERE r.user_id = u.id ORDER BY r.role) AS roles";
 
   private final DataSource dataSource;
@@ -94,6 +94,7 @@ public final class UserQueries {
         Sql.uuid(rs, "id"),
         rs.getString("email"),
         rs.getString("full_name"),
+        rs.getString("display_name"),
         Arrays.asList((String[]) roles.getArray()),
         rs.getBoolean("is_active"),
         rs.getLong("version"),

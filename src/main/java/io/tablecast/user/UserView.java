@@ -9,6 +9,7 @@ public record UserView(
     UUID id,
     String email,
     String fullName,
+    String displayName,
     List<String> roles,
     boolean isActive,
     long version,
@@ -17,7 +18,7 @@ public record UserView(
     Instant deletedAt) {
 
   static UserView of(User.State s) {
-    return new UserView(s.id(), s.email(), s.fullName(), s.roles(), s.active(), s.version(), s.createdAt(), s.updatedAt(),
+    return new UserView(s.id(), s.email(), s.fullName(), DisplayNames.of(s.fullName()), s.roles(), s.active(), s.version(), s.createdAt(), s.updatedAt(),
         s.deletedAt());
   }
 }
