@@ -59,6 +59,9 @@ final class EventSamples {
     ALL.put("item/Updated.v1",
         new Item.Updated(ITEM, "Notes by the translator", "On the engine", "draft", CATEGORY, List.of("history", "json"),
             List.of("title"), at(11)));
+    ALL.put("item/Updated.v2",
+        new Item.Updated(ITEM, "Notes by the translator", "On the engine, with notes A to G", "published", CATEGORY,
+            List.of("history", "jackson", "json"), List.of("content", "status", "tags"), at(12)));
     ALL.put("item/CategoryDetached.v1", new Item.CategoryDetached(ITEM, CATEGORY, at(13)));
     ALL.put("item/Deleted.v1", new Item.Deleted(ITEM, at(14)));
     ALL.put("item/Restored.v1", new Item.Restored(ITEM, at(15)));
