@@ -83,6 +83,15 @@ class EventReplayIT {
       assertEquals(List.of("editor", "user"), texts(user.get("roles")));
       assertTrue(user.get("deleted_at").isNull(), user.toString());
 
+      // the history shows every event in its current form: both Updated versions with changed_fields
+      Api.Response history = api.get("/api/items/" + ITEM + "/history");
+      assertEquals(200, history.status(), history.toString());
+      assertEquals(6, history.json().size(), history.toString());
+      assertEquals("Updated", history.json().get(1).get("type").asText());
+      assertEquals(List.of("title"), texts(history.json().get(1).get("payload").get("changed_fields")), history.toString());
+      assertEquals(List.of("content", "status", "tags"), texts(history.json().get(2).get("payload").get("changed_fields")));
+      assertTrue(!history.json().get(1).get("payload").has("changed"), history.toString());
+
       // the aggregates: recovered from the fixtures, they take the next command at the next version
       Api.Response updated = api.patch("/api/items/" + ITEM, "{\"title\":\"After the replay\"}", Map.of("If-Match", "\"6\""));
       assertEquals(200, updated.status(), updated.toString());
