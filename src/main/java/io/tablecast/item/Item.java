@@ -91,10 +91,13 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
       UUID itemId, String title, String content, String status, UUID categoryId, UUID ownerId, List<String> tags, Instant at)
       implements Event {}
 
-  /** The item's editable fields after the update, and which of them changed. */
+  /**
+   * The item's editable fields after the update, and which of them changed. Version 2 renamed
+   * {@code changed} to {@code changedFields}; {@link ItemUpdatedMigration} upcasts version 1.
+   */
   public record Updated(
-      UUID itemId, String title, String content, String status, UUID categoryId, List<String> tags, List<String> changed,
-      Instant at)
+      UUID itemId, String title, String content, String status, UUID categoryId, List<String> tags,
+      List<String> changedFields, Instant at)
       implements Event {}
 
   public record CategoryDetached(UUID itemId, UUID categoryId, Instant at) implements Event {}

@@ -87,7 +87,7 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
         ps.setBoolean(8, PUBLISHED.equals(e.status()));
         ps.setObject(9, e.itemId());
       });
-      if (e.changed().contains("tags")) {
+      if (e.changedFields().contains("tags")) {
         batches.add(clearTags, ps -> ps.setObject(1, e.itemId()));
         tags(batches, e.itemId(), Item.tagsOf(e.tags()));
       }

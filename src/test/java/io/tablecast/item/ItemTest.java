@@ -99,7 +99,7 @@ class ItemTest {
     Item.Updated updated = result.eventOfType(Item.Updated.class);
     assertEquals("First", updated.title());
     assertEquals("Changed", updated.content());
-    assertEquals(List.of("content"), updated.changed());
+    assertEquals(List.of("content"), updated.changedFields());
     assertEquals(2, result.state().version());
     assertEquals("First", result.state().title());
   }
