@@ -10,13 +10,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import io.tablecast.Tablecast;
+import io.tablecast.category.CategoryQueries;
+import io.tablecast.item.Item;
+import io.tablecast.item.ItemQueries;
 import io.tablecast.metrics.RouteLabel;
 import io.tablecast.support.Api;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
+import io.tablecast.user.Role;
+import io.tablecast.user.UserQueries;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,6 +181,40 @@ class OpenApiIT {
         }
       }
     });
+  }
+
+  /** The enums the document lists are the code's: sort fields, statuses, roles, projection names. */
+  @Test
+  void theDocumentedEnumsAreTheCodes() {
+    assertEquals(sortable(ItemQueries.SORTABLE), enumOf(parameter("/api/items", "get", "sort")));
+    assertEquals(sortable(UserQueries.SORTABLE), enumOf(parameter("/api/users", "get", "sort")));
+    assertEquals(sortable(CategoryQueries.SORTABLE), enumOf(parameter("/api/categories", "get", "sort")));
+    JsonNode schemas = document.get("components").get("schemas");
+    assertEquals(Item.STATUSES, enumOf(schemas.get("ItemStatus")));
+    assertEquals(Arrays.stream(Role.values()).map(Role::label).collect(Collectors.toSet()), enumOf(schemas.get("Role")));
+    assertEquals(Tablecast.PROJECTIONS.stream().map(p -> p.name()).collect(Collectors.toSet()),
+        enumOf(document.get("components").get("parameters").get("name").get("schema")));
+  }
+
+  private static Set<String> sortable(Set<String> fields) {
+    Set<String> all = new TreeSet<>(fields);
+    fields.forEach(f -> all.add("-" + f));
+    return all;
+  }
+
+  private static JsonNode parameter(String path, String method, String name) {
+    for (JsonNode p : document.get("paths").get(path).get(method).get("parameters")) {
+      if (p.path("name").asText().equals(name)) {
+        return p.get("schema");
+      }
+    }
+    throw new AssertionError(method + " " + path + " documents no parameter " + name);
+  }
+
+  private static Set<String> enumOf(JsonNode schema) {
+    Set<String> values = new TreeSet<>();
+    schema.get("enum").forEach(v -> values.add(v.asText()));
+    return values;
   }
 
   // ---- the document ----
