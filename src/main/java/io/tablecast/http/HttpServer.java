@@ -49,7 +49,7 @@ public final class HttpServer extends AllDirectives {
 
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Settings settings, Metrics metrics, Route api) {
     HttpServer server = new HttpServer(settings, metrics);
-    Route route = server.sealed(server.concat(server.metricsRoute(), api));
+    Route route = server.sealed(server.concat(server.metricsRoute(), OpenApi.route(), api));
     return Http.get(system)
         .newServerAt(settings.http().iface(), settings.http().port())
         .bind(route)

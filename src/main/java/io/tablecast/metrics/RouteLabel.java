@@ -8,9 +8,10 @@ import java.util.Set;
  * name becomes {other}, so random paths cannot blow up the number of time series.
  */
 public final class RouteLabel {
-  private static final Set<String> KNOWN = Set.of(
+  /** Every path segment the API names; OpenApiIT probes combinations of them for routes the document lacks. */
+  public static final Set<String> KNOWN = Set.of(
       "api", "admin", "items", "users", "categories", "auth", "token", "me", "restore", "history",
-      "projections", "rebuild", "pause", "resume", "schema", "metrics", "openapi.json");
+      "projections", "rebuild", "pause", "resume", "schema", "metrics", "openapi.json", "switch", "generations");
 
   private RouteLabel() {}
 
