@@ -6,6 +6,7 @@ import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import com.typesafe.config.ConfigFactory;
+import io.tablecast.EventTime;
 import io.tablecast.item.Item;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,7 +42,7 @@ final class JournalSeeder {
         rs.next();
         base = rs.getLong(1);
       }
-      Instant start = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      Instant start = EventTime.now();
       try (PreparedStatement journal = c.prepareStatement(
               "INSERT INTO journal.event_journal (ordering, persistence_id, sequence_number, writer, write_timestamp, "
                   + "adapter_manifest, event_ser_id, event_ser_manifest, event_payload) VALUES (?, ?, 1, 'bench', ?, '', ?, ?, ?)");

@@ -14,12 +14,12 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.tablecast.EventTime;
 import io.tablecast.FieldError;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -217,7 +217,7 @@ public final class Category
         .forState(state -> !state.exists())
         .onCommand(Create.class, this::onCreate)
         .onCommand(StillHolds.class, (state, cmd) ->
-            Effect().persist(new Voided(categoryId, now())).thenReply(cmd.replyTo(), s -> new Holds(false)))
+            Effect().persist(new Voided(categoryId, EventTime.now())).thenReply(cmd.replyTo(), s -> new Holds(false)))
         .onAnyCommand(this::notFound);
     builder
         .forState(State::deleted)
@@ -246,7 +246,7 @@ public final class Category
     if (!errors.isEmpty()) {
       return invalid(cmd.replyTo(), errors);
     }
-    return persistAndReply(new Created(categoryId, cmd.name().trim(), cmd.description(), now()), cmd.replyTo());
+    return persistAndReply(new Created(categoryId, cmd.name().trim(), cmd.description(), EventTime.now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
@@ -266,21 +266,21 @@ public final class Category
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(categoryId, name, description, changed, now()), cmd.replyTo());
+    return persistAndReply(new Updated(categoryId, name, description, changed, EventTime.now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Deleted(categoryId, state.name(), now()), cmd.replyTo());
+    return persistAndReply(new Deleted(categoryId, state.name(), EventTime.now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Restored(categoryId, now()), cmd.replyTo());
+    return persistAndReply(new Restored(categoryId, EventTime.now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> persistAndReply(Event event, ActorRef<Reply> replyTo) {
@@ -323,7 +323,4 @@ public final class Category
     return Effect().reply(replyTo, new Rejected(reason, message));
   }
 
-  private static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MICROS);
-  }
 }

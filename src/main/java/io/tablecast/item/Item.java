@@ -14,12 +14,12 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.tablecast.EventTime;
 import io.tablecast.FieldError;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -287,7 +287,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     String status = cmd.status() == null ? "draft" : cmd.status();
     List<String> tags = tagsOf(canonicalTags(cmd.tags()));
     return persistAndReply(
-        new Created(itemId, cmd.title(), cmd.content(), status, cmd.categoryId(), cmd.ownerId(), tags, now()), cmd.replyTo());
+        new Created(itemId, cmd.title(), cmd.content(), status, cmd.categoryId(), cmd.ownerId(), tags, EventTime.now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
@@ -318,28 +318,28 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(itemId, title, content, status, categoryId, tags, changed, now()), cmd.replyTo());
+    return persistAndReply(new Updated(itemId, title, content, status, categoryId, tags, changed, EventTime.now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDetachCategory(State state, DetachCategory cmd) {
     if (!cmd.categoryId().equals(state.categoryId())) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new CategoryDetached(itemId, cmd.categoryId(), now()), cmd.replyTo());
+    return persistAndReply(new CategoryDetached(itemId, cmd.categoryId(), EventTime.now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Deleted(itemId, now()), cmd.replyTo());
+    return persistAndReply(new Deleted(itemId, EventTime.now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Restored(itemId, now()), cmd.replyTo());
+    return persistAndReply(new Restored(itemId, EventTime.now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> persistAndReply(Event event, ActorRef<Reply> replyTo) {
@@ -370,8 +370,4 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     return Effect().reply(replyTo, new Rejected(reason, message));
   }
 
-  /** PostgreSQL keeps microseconds; an event's time must survive the round trip to the read table exactly. */
-  private static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MICROS);
-  }
 }

@@ -13,11 +13,11 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.tablecast.EventTime;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -173,21 +173,18 @@ public final class UniqueValue
     if (state.confirmed()) {
       return Effect().reply(cmd.replyTo(), new Granted(cmd.owner()));
     }
-    return Effect().persist(new Confirmed(cmd.owner(), now())).thenReply(cmd.replyTo(), s -> new Granted(cmd.owner()));
+    return Effect().persist(new Confirmed(cmd.owner(), EventTime.now())).thenReply(cmd.replyTo(), s -> new Granted(cmd.owner()));
   }
 
   private ReplyEffect<Event, State> onRelease(State state, Release cmd) {
     if (!state.heldBy(cmd.owner())) {
       return Effect().reply(cmd.replyTo(), state.asReply());
     }
-    return Effect().persist(new Released(cmd.owner(), now())).thenReply(cmd.replyTo(), s -> new Free());
+    return Effect().persist(new Released(cmd.owner(), EventTime.now())).thenReply(cmd.replyTo(), s -> new Free());
   }
 
   private ReplyEffect<Event, State> claim(UUID owner, ActorRef<Reply> replyTo) {
-    return Effect().persist(new Claimed(owner, now())).thenReply(replyTo, s -> new Granted(owner));
+    return Effect().persist(new Claimed(owner, EventTime.now())).thenReply(replyTo, s -> new Granted(owner));
   }
 
-  private static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MICROS);
-  }
 }

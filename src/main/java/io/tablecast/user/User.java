@@ -14,12 +14,12 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.tablecast.EventTime;
 import io.tablecast.FieldError;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -266,7 +266,7 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
         .forState(state -> !state.exists())
         .onCommand(Register.class, this::onRegister)
         .onCommand(StillHolds.class, (state, cmd) ->
-            Effect().persist(new Voided(userId, now())).thenReply(cmd.replyTo(), s -> new Holds(false)))
+            Effect().persist(new Voided(userId, EventTime.now())).thenReply(cmd.replyTo(), s -> new Holds(false)))
         .onAnyCommand(this::notFound);
     builder
         .forState(State::deleted)
@@ -301,7 +301,7 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
       return invalid(cmd.replyTo(), errors);
     }
     return persistAndReply(
-        new Registered(userId, cmd.email(), cmd.passwordHash(), cmd.fullName(), canonicalRoles(cmd.roles()), now()),
+        new Registered(userId, cmd.email(), cmd.passwordHash(), cmd.fullName(), canonicalRoles(cmd.roles()), EventTime.now()),
         cmd.replyTo());
   }
 
@@ -327,21 +327,21 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(userId, fullName, hash, active, roles, changed, now()), cmd.replyTo());
+    return persistAndReply(new Updated(userId, fullName, hash, active, roles, changed, EventTime.now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Deleted(userId, now()), cmd.replyTo());
+    return persistAndReply(new Deleted(userId, EventTime.now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Restored(userId, now()), cmd.replyTo());
+    return persistAndReply(new Restored(userId, EventTime.now()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> persistAndReply(Event event, ActorRef<Reply> replyTo) {
@@ -384,7 +384,4 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
     return Effect().reply(replyTo, new Rejected(reason, message));
   }
 
-  private static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MICROS);
-  }
 }
