@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BadInputIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> CORPORA = List.of("bad-input/items.json");
+  private static final List<String> CORPORA = List.of("bad-input/items.json", "bad-input/users-and-categories.json");
 
   @TempDir static Path dataDir;
   private static TestNode node;
