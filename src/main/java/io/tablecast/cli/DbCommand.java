@@ -171,11 +171,15 @@ public final class DbCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "baseline", mixinStandardHelpOptions = true,
+  // No standard -V/--version here: --version is the version to baseline at.
+  @Command(name = "baseline",
       description = "Mark an existing journal schema (created outside Flyway) as being at a version (Alembic's stamp).")
   static final class Baseline extends DbWork {
     @Option(names = "--version", defaultValue = "1", description = "Baseline version (default: ${DEFAULT-VALUE}).")
     String version;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Override
     int run(Database database, PrintWriter out) throws Exception {
