@@ -1,5 +1,6 @@
 package io.tablecast.category;
 
+import io.tablecast.db.Pages;
 import io.tablecast.db.Sql;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.Page;
@@ -43,42 +44,18 @@ public final class CategoryQueries {
     if (!params.includeDeleted()) {
       conditions.add("deleted_at IS NULL");
     }
+    List<Object> values = new ArrayList<>();
     if (name != null) {
       conditions.add("strpos(lower(name), lower(?)) > 0");
+      values.add(name);
     }
     String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     String column = SORTABLE.stream().filter(params.sortField()::equals).findFirst().orElseThrow();
     String order = column.equals("name") ? "lower(name)" : column;
     String direction = params.descending() ? " DESC" : " ASC";
-    String sql = "SELECT " + COLUMNS + " FROM read.categories" + where
-        + " ORDER BY " + order + direction + ", id" + direction + " OFFSET ? LIMIT ?";
-    try (Connection c = dataSource.getConnection()) {
-      List<CategoryView> data = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int i = 1;
-        if (name != null) {
-          ps.setString(i++, name);
-        }
-        ps.setInt(i++, params.skip());
-        ps.setInt(i, params.limit());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            data.add(row(rs));
-          }
-        }
-      }
-      long total;
-      try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM read.categories" + where)) {
-        if (name != null) {
-          ps.setString(1, name);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          total = rs.getLong(1);
-        }
-      }
-      return new Page<>(data, total, params.skip(), params.limit());
-    }
+    return Pages.fetch(dataSource, "SELECT " + COLUMNS + " FROM read.categories" + where
+        + " ORDER BY " + order + direction + ", id" + direction,
+        "SELECT count(*) FROM read.categories" + where, values, params, CategoryQueries::row);
   }
 
   private static CategoryView row(ResultSet rs) throws SQLException {

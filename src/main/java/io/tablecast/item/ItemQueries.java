@@ -1,5 +1,6 @@
 package io.tablecast.item;
 
+import io.tablecast.db.Pages;
 import io.tablecast.db.Sql;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.Page;
@@ -98,29 +99,8 @@ public final class ItemQueries {
     // The sort column comes from SORTABLE, never from the request verbatim.
     String column = "i." + SORTABLE.stream().filter(params.sortField()::equals).findFirst().orElseThrow();
     String direction = params.descending() ? " DESC" : " ASC";
-    String sql = SELECT + where + " ORDER BY " + column + direction + ", i.id" + direction + " OFFSET ? LIMIT ?";
-    try (Connection c = dataSource.getConnection()) {
-      List<ItemView> data = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int i = bind(ps, values);
-        ps.setInt(i++, params.skip());
-        ps.setInt(i, params.limit());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            data.add(row(rs));
-          }
-        }
-      }
-      long total;
-      try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM read.items i" + where)) {
-        bind(ps, values);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          total = rs.getLong(1);
-        }
-      }
-      return new Page<>(data, total, params.skip(), params.limit());
-    }
+    return Pages.fetch(dataSource, SELECT + where + " ORDER BY " + column + direction + ", i.id" + direction,
+        "SELECT count(*) FROM read.items i" + where, values, params, ItemQueries::row);
   }
 
   /** The ids of items (deleted or not) whose row names the category. */
@@ -140,14 +120,6 @@ public final class ItemQueries {
 
   private static String escapeLike(String text) {
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-  }
-
-  private static int bind(PreparedStatement ps, List<Object> values) throws SQLException {
-    int i = 1;
-    for (Object value : values) {
-      ps.setObject(i++, value);
-    }
-    return i;
   }
 
   private static ItemView row(ResultSet rs) throws SQLException {

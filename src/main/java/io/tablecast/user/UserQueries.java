@@ -1,5 +1,6 @@
 package io.tablecast.user;
 
+import io.tablecast.db.Pages;
 import io.tablecast.db.Sql;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.Page;
@@ -54,38 +55,9 @@ public final class UserQueries {
     // The sort column comes from SORTABLE, never from the request verbatim.
     String column = "u." + SORTABLE.stream().filter(params.sortField()::equals).findFirst().orElseThrow();
     String direction = params.descending() ? " DESC" : " ASC";
-    String sql = "SELECT " + COLUMNS + " FROM read.users u" + where
-        + " ORDER BY " + column + direction + ", u.id" + direction + " OFFSET ? LIMIT ?";
-    try (Connection c = dataSource.getConnection()) {
-      List<UserView> data = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int i = bind(ps, values);
-        ps.setInt(i++, params.skip());
-        ps.setInt(i, params.limit());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            data.add(row(rs));
-          }
-        }
-      }
-      long total;
-      try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM read.users u" + where)) {
-        bind(ps, values);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          total = rs.getLong(1);
-        }
-      }
-      return new Page<>(data, total, params.skip(), params.limit());
-    }
-  }
-
-  private static int bind(PreparedStatement ps, List<Object> values) throws SQLException {
-    int i = 1;
-    for (Object value : values) {
-      ps.setObject(i++, value);
-    }
-    return i;
+    return Pages.fetch(dataSource, "SELECT " + COLUMNS + " FROM read.users u" + where
+        + " ORDER BY " + column + direction + ", u.id" + direction,
+        "SELECT count(*) FROM read.users u" + where, values, params, UserQueries::row);
   }
 
   private static UserView row(ResultSet rs) throws SQLException {
