@@ -76,7 +76,8 @@ public record Settings(
       Duration handlerRetryDelay,
       Duration managementTimeout,
       int rebuildGroupAfterEnvelopes,
-      Duration rebuildGroupAfterDuration) {}
+      Duration rebuildGroupAfterDuration,
+      long indexBuildMemoryBytes) {}
 
   /**
    * How the node finds its cluster: bootstrap through discovery, seed nodes (from SEED_NODES, or
@@ -150,7 +151,8 @@ public record Settings(
             p.getDuration("failures.retry-delay"),
             p.getDuration("management-timeout"),
             p.getInt("rebuild.group-after-envelopes"),
-            p.getDuration("rebuild.group-after-duration")),
+            p.getDuration("rebuild.group-after-duration"),
+            p.getBytes("rebuild.index-build-memory")),
         cluster(config, t.getConfig("cluster")));
   }
 

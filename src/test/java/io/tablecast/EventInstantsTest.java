@@ -2,7 +2,6 @@ package io.tablecast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -35,20 +34,24 @@ class EventInstantsTest {
   }
 
   @Test
-  void leavesOtherFormsToJacksonsReader() throws IOException {
-    for (String text : new String[] {"2026-11-21T10:15:30+02:00", "2026-11-21T10:15:30.5-01:30", "2016-12-31T23:59:60Z"}) {
+  void readsAnythingElseExactlyAsJacksonDoes() throws IOException {
+    ObjectMapper jackson = new ObjectMapper().registerModule(new JavaTimeModule());
+    for (String text : new String[] {"2026-11-21T10:15:30+02:00", "2026-11-21T10:15:30.5-01:30", "2016-12-31T23:59:60Z",
+        "2026-11-21T24:00:00Z", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-21T10:15:30.Z",
+        "2026-11-21T10:15:30.1234567890Z", "2026-11-21 10:15:30Z", "+12026-11-21T10:15:30Z", "yesterday", ""}) {
       assertNull(EventInstants.parse(text), text);
-      assertEquals(Instant.parse(text), mapper.readValue("\"" + text + "\"", Instant.class), text);
+      String json = "\"" + text + "\"";
+      assertEquals(outcome(jackson, json), outcome(mapper, json), text);
     }
     assertEquals(Instant.parse("2026-11-21T10:15:30.120Z"), EventInstants.parse("2026-11-21T10:15:30.12Z"));
   }
 
-  @Test
-  void rejectsWhatIsNotAnInstant() {
-    for (String text : new String[] {"2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-21T24:00:00Z",
-        "2026-11-21T10:15:30.Z", "2026-11-21T10:15:30.1234567890Z", "2026-11-21 10:15:30Z", "yesterday"}) {
-      assertNull(EventInstants.parse(text), text);
-      assertThrows(IOException.class, () -> mapper.readValue("\"" + text + "\"", Instant.class), text);
+  /** The instant read, or the kind of error. */
+  private static Object outcome(ObjectMapper mapper, String json) {
+    try {
+      return mapper.readValue(json, Instant.class);
+    } catch (IOException e) {
+      return e.getClass();
     }
   }
 }

@@ -257,11 +257,18 @@ public final class Generations {
     }
   }
 
-  /** Builds the indexes a rebuild deferred (if any are left); returns how many it built. */
-  public int buildDeferredIndexes(String projection, int generation) throws SQLException {
+  /**
+   * Builds the indexes a rebuild deferred (if any are left), with {@code memoryBytes} of
+   * maintenance_work_mem; returns how many it built.
+   */
+  public int buildDeferredIndexes(String projection, int generation, long memoryBytes) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       lock(c, projection);
+      try (PreparedStatement ps = c.prepareStatement("SELECT set_config('maintenance_work_mem', ?, true)")) {
+        ps.setString(1, memoryBytes / 1024 + "kB");
+        ps.execute();
+      }
       int built = buildDeferredIndexes(c, projection, generation);
       c.commit();
       return built;
