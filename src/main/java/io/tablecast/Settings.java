@@ -30,7 +30,14 @@ public record Settings(
     }
   }
 
-  public record Projections(int slices, int groupAfterEnvelopes, Duration groupAfterDuration) {}
+  public record Projections(int slices, int groupAfterEnvelopes, Duration groupAfterDuration, CatchUp catchUp) {}
+
+  /**
+   * A projection instance further behind the journal than {@code afterEvents} first reads what is
+   * there in pages of {@code pageSize} straight from the journal tables, up to a point that every
+   * earlier write has committed (found under a share lock held at most {@code lockTimeout}).
+   */
+  public record CatchUp(long afterEvents, int pageSize, Duration lockTimeout) {}
 
   public record Aggregates(int snapshotEvery, int keepSnapshots) {}
 
@@ -69,7 +76,8 @@ public record Settings(
       Duration handlerRetryDelay,
       Duration managementTimeout,
       int rebuildGroupAfterEnvelopes,
-      Duration rebuildGroupAfterDuration) {}
+      Duration rebuildGroupAfterDuration,
+      long indexBuildMemoryBytes) {}
 
   /**
    * How the node finds its cluster: bootstrap through discovery, seed nodes (from SEED_NODES, or
@@ -129,7 +137,8 @@ public record Settings(
             db.getInt("pool-size"),
             db.getDuration("connection-timeout"),
             db.getInt("embedded-port")),
-        new Projections(slices, p.getInt("group-after-envelopes"), p.getDuration("group-after-duration")),
+        new Projections(slices, p.getInt("group-after-envelopes"), p.getDuration("group-after-duration"),
+            new CatchUp(p.getLong("catch-up.after-events"), p.getInt("catch-up.page-size"), p.getDuration("catch-up.lock-timeout"))),
         new Aggregates(t.getInt("aggregates.snapshot-every"), t.getInt("aggregates.keep-snapshots")),
         new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit"), t.getDuration("queries.min-version-wait")),
         t.getBoolean("cluster.join-self"),
@@ -142,7 +151,8 @@ public record Settings(
             p.getDuration("failures.retry-delay"),
             p.getDuration("management-timeout"),
             p.getInt("rebuild.group-after-envelopes"),
-            p.getDuration("rebuild.group-after-duration")),
+            p.getDuration("rebuild.group-after-duration"),
+            p.getBytes("rebuild.index-build-memory")),
         cluster(config, t.getConfig("cluster")));
   }
 

@@ -26,6 +26,12 @@ public final class Database implements AutoCloseable {
    * user data and credentials would end up in the logs. The error itself is still reported.
    */
   private static final String QUIET_ERRORS = "logServerErrorDetail=false";
+  /**
+   * Binary result rows from the first execution of a statement on (the driver's default waits
+   * for the fifth): event payloads are bytea, which the text format sends as hex at twice the
+   * size. Reading the journal this way is several times faster, which a catch-up or rebuild feels.
+   */
+  private static final String BINARY_ROWS = "prepareThreshold=-1";
 
   private final EmbeddedPostgres embedded;
   private final String url;
@@ -89,7 +95,7 @@ public final class Database implements AutoCloseable {
 
   /** Connection settings for akka-persistence-jdbc's own pool, journal schema first on the search path. */
   public Config journalConfig() {
-    String journalUrl = withParameters(url, "currentSchema=" + JOURNAL_SCHEMA + "&reWriteBatchedInserts=true&" + QUIET_ERRORS);
+    String journalUrl = withParameters(url, "currentSchema=" + JOURNAL_SCHEMA + "&reWriteBatchedInserts=true&" + BINARY_ROWS + "&" + QUIET_ERRORS);
     return ConfigFactory.parseMap(
         Map.of(
             "akka-persistence-jdbc.shared-databases.slick.db.url", journalUrl,

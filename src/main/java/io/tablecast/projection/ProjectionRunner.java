@@ -55,10 +55,12 @@ public final class ProjectionRunner {
       int slice,
       boolean catchUp) {
     String tag = projection.tag(slice);
-    SourceProvider<Offset, EventEnvelope<E>> events =
-        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    ProjectionId id = ProjectionId.of(projection.projectionName(generation), tag);
+    SourceProvider<Offset, EventEnvelope<E>> events = new JournalCatchUp<>(
+        system, id, EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag), dataSource,
+        settings.projections().catchUp());
     return JdbcProjection.groupedWithin(
-            ProjectionId.of(projection.projectionName(generation), tag),
+            id,
             events,
             () -> new PooledJdbcSession(dataSource),
             () -> new EventLocatingHandler<>(projection.handlerForSchema().apply(schema)),

@@ -98,7 +98,10 @@ public final class RebuildCoordinator {
   /** Starts a rebuild: a new building generation, migrated and running from offset zero. */
   public Generation rebuild(ReadProjection<?> projection, boolean verify) throws SQLException, Refused {
     Generation next = generations.begin(projection.name(), verify);
-    log.info("Rebuilding {} into generation {} (schema {})", projection.name(), next.generation(), next.schema());
+    generations.migrate(projection.name(), next.generation());
+    List<String> deferred = generations.deferIndexes(projection.name(), next.generation());
+    log.info("Rebuilding {} into generation {} (schema {}); indexes built after the catch-up: {}",
+        projection.name(), next.generation(), next.schema(), deferred);
     ensureStarted(projection, next);
     return next;
   }
@@ -243,6 +246,14 @@ public final class RebuildCoordinator {
     ProjectionMonitor.Progress progress = monitor.progress(projection, building);
     if (progress.lagEvents() > settings.operations().switchAtLagEvents()) {
       return;
+    }
+    long start = System.nanoTime();
+    int built = generations.buildDeferredIndexes(projection.name(), building.generation(),
+        settings.operations().indexBuildMemoryBytes());
+    if (built > 0) {
+      log.info("Rebuild of {} caught up: built the {} deferred indexes of generation {} in {} ms", projection.name(), built,
+          building.generation(), (System.nanoTime() - start) / 1_000_000);
+      return; // switches on the next look, once caught up with what came in meanwhile
     }
     if (building.verify()) {
       if (building.verifyResult() != null) {
