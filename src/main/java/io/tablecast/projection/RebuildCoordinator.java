@@ -253,7 +253,9 @@ public final class RebuildCoordinator {
     if (built > 0) {
       log.info("Rebuild of {} caught up: built the {} deferred indexes of generation {} in {} ms", projection.name(), built,
           building.generation(), (System.nanoTime() - start) / 1_000_000);
-      return; // switches on the next look, once caught up with what came in meanwhile
+      if (monitor.progress(projection, building).lagEvents() > settings.operations().switchAtLagEvents()) {
+        return; // writes came in meanwhile: switches on a next look, once caught up again
+      }
     }
     if (building.verify()) {
       if (building.verifyResult() != null) {
