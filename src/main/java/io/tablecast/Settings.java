@@ -24,7 +24,8 @@ public record Settings(
   public record Http(String iface, int port, Duration askTimeout) {}
 
   public record Database(
-      String url, String user, String password, int poolSize, Duration connectionTimeout, int embeddedPort) {
+      String url, String user, String password, int poolSize, int journalReadPoolSize, Duration connectionTimeout,
+      int embeddedPort) {
     public boolean embedded() {
       return url.isBlank();
     }
@@ -135,6 +136,7 @@ public record Settings(
             db.getString("user"),
             db.getString("password"),
             db.getInt("pool-size"),
+            db.getInt("journal-read-pool-size"),
             db.getDuration("connection-timeout"),
             db.getInt("embedded-port")),
         new Projections(slices, p.getInt("group-after-envelopes"), p.getDuration("group-after-duration"),

@@ -112,7 +112,8 @@ public final class Tablecast {
       User.init(system, settings);
       Category.init(system, settings);
       // Runs every kept generation (live, building, retired) and switches caught-up rebuilds in.
-      RebuildCoordinator rebuilds = RebuildCoordinator.start(system, settings, database.dataSource(), PROJECTIONS);
+      RebuildCoordinator rebuilds = RebuildCoordinator.start(
+          system, settings, database.dataSource(), database.journalReads(), PROJECTIONS);
       // Deleting a category detaches its items; it waits for the live items generation to catch up.
       CategoryDetacher.start(system, settings, database.dataSource());
       Reservations reservations = new Reservations(system, settings);

@@ -38,6 +38,7 @@ public final class Database implements AutoCloseable {
   private final String user;
   private final String password;
   private final HikariDataSource pool;
+  private final HikariDataSource journalReads;
 
   private Database(EmbeddedPostgres embedded, String url, String user, String password, Settings.Database settings) {
     this.embedded = embedded;
@@ -54,6 +55,16 @@ public final class Database implements AutoCloseable {
     // Start even while the database is briefly away; connections are made on demand.
     hikari.setInitializationFailTimeout(-1);
     this.pool = new HikariDataSource(hikari);
+    HikariConfig reads = new HikariConfig();
+    reads.setPoolName("tablecast-journal-reads");
+    reads.setJdbcUrl(withParameters(url, BINARY_ROWS + "&" + QUIET_ERRORS));
+    reads.setUsername(user);
+    reads.setPassword(password);
+    reads.setMaximumPoolSize(settings.journalReadPoolSize());
+    reads.setMinimumIdle(0);
+    reads.setConnectionTimeout(settings.connectionTimeout().toMillis());
+    reads.setInitializationFailTimeout(-1);
+    this.journalReads = new HikariDataSource(reads);
   }
 
   public static Database open(Settings settings) throws IOException {
@@ -73,6 +84,11 @@ public final class Database implements AutoCloseable {
 
   public DataSource dataSource() {
     return pool;
+  }
+
+  /** Connections for projection instances reading the journal in a catch-up (a pool of their own). */
+  public DataSource journalReads() {
+    return journalReads;
   }
 
   /** Connection settings, for a process that should use the same database. */
@@ -109,6 +125,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    journalReads.close();
     pool.close();
     if (embedded != null) {
       try {

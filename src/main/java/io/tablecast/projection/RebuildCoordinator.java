@@ -45,26 +45,32 @@ public final class RebuildCoordinator {
   private final ActorSystem<?> system;
   private final Settings settings;
   private final DataSource dataSource;
+  private final DataSource journalReads;
   private final List<ReadProjection<?>> projections;
   private final Generations generations;
   private final ProjectionMonitor monitor;
   private final Set<String> started = ConcurrentHashMap.newKeySet();
 
   private RebuildCoordinator(
-      ActorSystem<?> system, Settings settings, DataSource dataSource, List<ReadProjection<?>> projections) {
+      ActorSystem<?> system, Settings settings, DataSource dataSource, DataSource journalReads,
+      List<ReadProjection<?>> projections) {
     this.system = system;
     this.settings = settings;
     this.dataSource = dataSource;
+    this.journalReads = journalReads;
     this.projections = projections;
     this.generations = new Generations(dataSource);
     this.monitor = new ProjectionMonitor(dataSource, settings.projections().slices());
   }
 
-  /** Starts the runners of every kept generation and the periodic look at the registry. */
+  /**
+   * Starts the runners of every kept generation and the periodic look at the registry. Rows are
+   * written through {@code dataSource}; instances catching up read the journal through {@code journalReads}.
+   */
   public static RebuildCoordinator start(
-      ActorSystem<?> system, Settings settings, DataSource dataSource, List<ReadProjection<?>> projections)
-      throws SQLException {
-    RebuildCoordinator coordinator = new RebuildCoordinator(system, settings, dataSource, projections);
+      ActorSystem<?> system, Settings settings, DataSource dataSource, DataSource journalReads,
+      List<ReadProjection<?>> projections) throws SQLException {
+    RebuildCoordinator coordinator = new RebuildCoordinator(system, settings, dataSource, journalReads, projections);
     for (ReadProjection<?> projection : projections) {
       coordinator.startKept(projection);
     }
@@ -213,7 +219,7 @@ public final class RebuildCoordinator {
         return;
       }
       generations.migrate(projection.name(), generation.generation());
-      ProjectionRunner.start(system, settings, dataSource, projection, generation.generation(),
+      ProjectionRunner.start(system, settings, dataSource, journalReads, projection, generation.generation(),
           generation.state().equals(Generation.BUILDING));
       started.add(generation.projectionId());
     }
