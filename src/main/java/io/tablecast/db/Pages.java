@@ -15,12 +15,12 @@ import javax.sql.DataSource;
 /**
  * One page of a list query and its total, on one connection.
  *
- * <p>The total is exact up to {@link ListParams#exactTotalUpTo()} matching rows and an estimate beyond: an exact
- * {@code count(*)} over a large table reads every matching row, whatever the page. So the count
- * stops after one row more, and only when there are more is the total the
- * planner's estimate of the matching rows (never less than what the count and the page have
- * proved), with {@code total_exact: false}. A page that is not full needs no count at all: it is
- * the last one, so the total is exactly the rows before it plus its own.
+ * <p>The total is exact up to {@link ListParams#exactTotalUpTo()} matching rows and an estimate
+ * beyond: an exact {@code count(*)} reads every matching row, whatever the page, which at a
+ * million rows costs more than the page. So the count stops one row past the cap, and only when
+ * it gets there is the total the planner's estimate of the matching rows (never less than what
+ * the count and the page have proved), marked {@code total_exact: false}. A page that is not full
+ * needs no count at all: it is the last one, so the total is the rows before it plus its own.
  */
 public final class Pages {
   @FunctionalInterface
