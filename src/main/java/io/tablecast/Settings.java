@@ -34,8 +34,10 @@ public record Settings(
 
   public record Aggregates(int snapshotEvery, int keepSnapshots) {}
 
-  /** {@code minVersionWait}: how long a read with {@code min_version} waits for the read table to catch up. */
-  /** {@code exactTotalUpTo}: lists count matching rows exactly up to this many, and estimate beyond. */
+  /**
+   * {@code minVersionWait}: how long a read with {@code min_version} waits for the read table to catch up;
+   * {@code exactTotalUpTo}: lists count matching rows exactly up to this many, and estimate beyond.
+   */
   public record Queries(int defaultLimit, int maxLimit, Duration minVersionWait, long exactTotalUpTo) {}
 
   /** Access tokens, the bootstrap admin, login throttling and password hashing cost. */
