@@ -42,8 +42,11 @@ public record Settings(
 
   public record Aggregates(int snapshotEvery, int keepSnapshots) {}
 
-  /** {@code minVersionWait}: how long a read with {@code min_version} waits for the read table to catch up. */
-  public record Queries(int defaultLimit, int maxLimit, Duration minVersionWait) {}
+  /**
+   * {@code minVersionWait}: how long a read with {@code min_version} waits for the read table to catch up;
+   * {@code exactTotalUpTo}: lists count matching rows exactly up to this many, and estimate beyond.
+   */
+  public record Queries(int defaultLimit, int maxLimit, Duration minVersionWait, long exactTotalUpTo) {}
 
   /** Access tokens, the bootstrap admin, login throttling and password hashing cost. */
   public record Auth(
@@ -142,7 +145,8 @@ public record Settings(
         new Projections(slices, p.getInt("group-after-envelopes"), p.getDuration("group-after-duration"),
             new CatchUp(p.getLong("catch-up.after-events"), p.getInt("catch-up.page-size"), p.getDuration("catch-up.lock-timeout"))),
         new Aggregates(t.getInt("aggregates.snapshot-every"), t.getInt("aggregates.keep-snapshots")),
-        new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit"), t.getDuration("queries.min-version-wait")),
+        new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit"), t.getDuration("queries.min-version-wait"),
+            t.getLong("queries.exact-total-up-to")),
         t.getBoolean("cluster.join-self"),
         auth(t, mode.equals("production")),
         new Operations(
