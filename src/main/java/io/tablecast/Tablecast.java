@@ -120,7 +120,7 @@ public final class Tablecast {
           ItemProjection.definition().projectionName(live[indexOf(ItemProjection.NAME)]));
       Reservations reservations = new Reservations(system, settings);
       Categories categories = new Categories(system, settings, reservations);
-      Metrics metrics = new Metrics();
+      Metrics metrics = Metrics.get(system);
       metrics.databasePool(database.pool());
       ItemRoutes items = new ItemRoutes(system, settings, metrics, new ItemQueries(database.dataSource()), categories);
       CategoryRoutes categoryRoutes = new CategoryRoutes(system, settings, categories, new CategoryQueries(database.dataSource()));

@@ -14,6 +14,7 @@ import akka.projection.javadsl.GroupedProjection;
 import akka.projection.javadsl.SourceProvider;
 import akka.projection.jdbc.javadsl.JdbcProjection;
 import io.tablecast.Settings;
+import io.tablecast.metrics.Metrics;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -55,13 +56,16 @@ public final class ProjectionRunner {
       int slice,
       boolean catchUp) {
     String tag = projection.tag(slice);
+    Metrics metrics = Metrics.get(system);
+    CommittedEvents<E> committed = new CommittedEvents<>(new FailureRecorder<>(dataSource),
+        events -> metrics.projectionEventsProcessed(projection.name(), generation, slice, events));
     SourceProvider<Offset, EventEnvelope<E>> events =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.groupedWithin(
             ProjectionId.of(projection.projectionName(generation), tag),
             events,
             () -> new PooledJdbcSession(dataSource),
-            () -> new EventLocatingHandler<>(projection.handlerForSchema().apply(schema)),
+            () -> new EventLocatingHandler<>(projection.handlerForSchema().apply(schema), committed::written),
             system)
         .withGroup(
             catchUp ? settings.operations().rebuildGroupAfterEnvelopes() : settings.projections().groupAfterEnvelopes(),
@@ -71,6 +75,6 @@ public final class ProjectionRunner {
         .withRecoveryStrategy(
             HandlerRecoveryStrategy.retryAndFail(
                 settings.operations().handlerRetries(), settings.operations().handlerRetryDelay()))
-        .withStatusObserver(new FailureRecorder<>(dataSource));
+        .withStatusObserver(committed);
   }
 }

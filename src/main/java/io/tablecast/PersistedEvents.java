@@ -1,0 +1,54 @@
+package io.tablecast;
+
+import io.tablecast.metrics.Metrics;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * What an entity reports for each event it persisted: a count per aggregate type
+ * ({@code tablecast_events_persisted_total}) and, at DEBUG on the logger {@code io.tablecast.events},
+ * one line naming the event (persistence id, sequence number, type) and the request it was
+ * persisted for. The projection that writes the event logs the same persistence id and sequence
+ * number (logger {@code io.tablecast.projection.events}), which ties a request to its read-side work.
+ */
+public final class PersistedEvents {
+  private static final Logger log = LoggerFactory.getLogger("io.tablecast.events");
+
+  private final String aggregate;
+  private final String persistenceId;
+  private final LongSupplier sequenceNr;
+  private final Metrics metrics;
+
+  /** {@code sequenceNr}: the entity's last sequence number, read after the event is persisted. */
+  public PersistedEvents(String aggregate, String persistenceId, LongSupplier sequenceNr, Metrics metrics) {
+    this.aggregate = aggregate;
+    this.persistenceId = persistenceId;
+    this.sequenceNr = sequenceNr;
+    this.metrics = metrics;
+  }
+
+  /** Called once the event is in the journal ({@code requestId} may be null). */
+  public void persisted(Object event, String requestId) {
+    metrics.eventPersisted(aggregate);
+    if (!log.isDebugEnabled()) {
+      return;
+    }
+    // The entity may handle this after the command's message (the journal's answer is another
+    // message), so the request id is put back here rather than trusted to still be in the MDC.
+    String previous = MDC.get(Traced.MDC_KEY);
+    try {
+      if (requestId != null) {
+        MDC.put(Traced.MDC_KEY, requestId);
+      }
+      log.debug("Persisted {} #{} {}", persistenceId, sequenceNr.getAsLong(), event.getClass().getSimpleName());
+    } finally {
+      if (previous != null) {
+        MDC.put(Traced.MDC_KEY, previous);
+      } else {
+        MDC.remove(Traced.MDC_KEY);
+      }
+    }
+  }
+}
