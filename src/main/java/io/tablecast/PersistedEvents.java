@@ -1,6 +1,7 @@
 package io.tablecast;
 
 import io.tablecast.metrics.Metrics;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,9 @@ import org.slf4j.MDC;
  */
 public final class PersistedEvents {
   private static final Logger log = LoggerFactory.getLogger("io.tablecast.events");
+  /** MDC keys that name an event on both sides (entity and projection), to join their log lines. */
+  public static final String PERSISTENCE_ID = "persistence_id";
+  public static final String SEQUENCE_NR = "sequence_nr";
 
   private final String aggregate;
   private final String persistenceId;
@@ -35,19 +39,22 @@ public final class PersistedEvents {
     if (!log.isDebugEnabled()) {
       return;
     }
-    // The entity may handle this after the command's message (the journal's answer is another
-    // message), so the request id is put back here rather than trusted to still be in the MDC.
-    String previous = MDC.get(Traced.MDC_KEY);
+    // The entity may run this after the command's message (the journal's answer is another
+    // message), so the request id is put in the MDC here rather than trusted to be there still.
+    long sequenceNr = this.sequenceNr.getAsLong();
+    Map<String, String> previous = MDC.getCopyOfContextMap();
     try {
       if (requestId != null) {
         MDC.put(Traced.MDC_KEY, requestId);
       }
-      log.debug("Persisted {} #{} {}", persistenceId, sequenceNr.getAsLong(), event.getClass().getSimpleName());
+      MDC.put(PERSISTENCE_ID, persistenceId);
+      MDC.put(SEQUENCE_NR, Long.toString(sequenceNr));
+      log.debug("Persisted {} #{} {}", persistenceId, sequenceNr, event.getClass().getSimpleName());
     } finally {
-      if (previous != null) {
-        MDC.put(Traced.MDC_KEY, previous);
+      if (previous == null) {
+        MDC.clear();
       } else {
-        MDC.remove(Traced.MDC_KEY);
+        MDC.setContextMap(previous);
       }
     }
   }

@@ -117,8 +117,8 @@ public final class Metrics implements Extension {
             callback.call(p.rebuild().eventsDone(), p.name(), Integer.toString(p.rebuild().generation()))))
         .register(registry);
     GaugeWithCallback.builder()
-        .name("tablecast_projection_rebuild_events_total")
-        .help("Events a building generation has to process to catch up, by projection and generation")
+        .name("tablecast_projection_rebuild_events_target")
+        .help("Events a building generation must have processed to be caught up (the journal's events of its tags), by projection and generation")
         .labelNames("projection", "generation")
         .callback(callback -> latest.get().stream().filter(p -> p.rebuild() != null).forEach(p ->
             callback.call(p.rebuild().eventsTotal(), p.name(), Integer.toString(p.rebuild().generation()))))

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import io.tablecast.PersistedEvents;
 
 /**
  * What one projection instance committed: the handler hands over each batch it wrote, and once the
@@ -48,16 +50,25 @@ final class CommittedEvents<E> extends StatusObserver<EventEnvelope<E>> {
     for (List<EventEnvelope<E>> batch : takePending()) {
       events += batch.size();
       if (log.isDebugEnabled()) {
-        for (EventEnvelope<E> e : batch) {
-          log.debug("Projection {} slice {} wrote event {} #{} {}", id.name(), id.key(), e.persistenceId(), e.sequenceNr(),
-              e.event().getClass().getSimpleName());
-        }
+        batch.forEach(e -> logCommitted(id, e));
       }
     }
     if (events > 0) {
       count.accept(events);
     }
     delegate.offsetProgress(id, envelope);
+  }
+
+  private static void logCommitted(ProjectionId id, EventEnvelope<?> e) {
+    try {
+      MDC.put(PersistedEvents.PERSISTENCE_ID, e.persistenceId());
+      MDC.put(PersistedEvents.SEQUENCE_NR, Long.toString(e.sequenceNr()));
+      log.debug("Projection {} ({}) committed {} #{} {}", id.name(), id.key(), e.persistenceId(), e.sequenceNr(),
+          e.event().getClass().getSimpleName());
+    } finally {
+      MDC.remove(PersistedEvents.PERSISTENCE_ID);
+      MDC.remove(PersistedEvents.SEQUENCE_NR);
+    }
   }
 
   @Override
