@@ -1,8 +1,8 @@
 package io.tablecast;
 
-import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.Behaviors;
+import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import java.util.Map;
+import org.slf4j.MDC;
 
 /**
  * A command sent on behalf of an HTTP request: {@code requestId} is the request's X-Request-Id
@@ -14,14 +14,29 @@ public interface Traced {
 
   String requestId();
 
-  /** The entity, with the request id of each traced command in the MDC while it handles it. */
-  static <C> Behavior<C> entity(Class<C> commands, Behavior<C> behavior) {
-    return Behaviors.withMdc(commands, Traced::mdc, behavior);
-  }
-
-  private static Map<String, String> mdc(Object command) {
-    return command instanceof Traced traced && traced.requestId() != null
-        ? Map.of(MDC_KEY, traced.requestId())
-        : Map.of();
+  /**
+   * The entity's command handler, with the request id of each traced command in the MDC while it
+   * runs. Set around the handler rather than per message ({@code Behaviors.withMdc}): a command
+   * that arrives while the entity recovers or persists is stashed and handled later, on another
+   * message.
+   */
+  static <C, E, S> CommandHandlerWithReply<C, E, S> inMdc(CommandHandlerWithReply<C, E, S> handler) {
+    return (state, command) -> {
+      String requestId = command instanceof Traced traced ? traced.requestId() : null;
+      if (requestId == null) {
+        return handler.apply(state, command);
+      }
+      Map<String, String> previous = MDC.getCopyOfContextMap();
+      MDC.put(MDC_KEY, requestId);
+      try {
+        return handler.apply(state, command);
+      } finally {
+        if (previous == null) {
+          MDC.clear();
+        } else {
+          MDC.setContextMap(previous);
+        }
+      }
+    };
   }
 }

@@ -16,9 +16,9 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import io.tablecast.EventTime;
+import io.tablecast.EntityLog;
 import io.tablecast.FieldError;
 import io.tablecast.JsonSerializable;
-import io.tablecast.PersistedEvents;
 import io.tablecast.Settings;
 import io.tablecast.Traced;
 import io.tablecast.metrics.Metrics;
@@ -217,13 +217,13 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   }
 
   public static Behavior<Command> create(String itemId, Settings settings) {
-    return Behaviors.setup(ctx -> Traced.entity(Command.class, new Item(itemId, settings, ctx)));
+    return Behaviors.setup(ctx -> new Item(itemId, settings, ctx));
   }
 
   private final UUID itemId;
   private final Settings settings;
   private final String tag;
-  private final PersistedEvents persisted;
+  private final EntityLog log;
 
   private Item(String itemId, Settings settings, ActorContext<Command> ctx) {
     super(
@@ -232,7 +232,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     this.itemId = UUID.fromString(itemId);
     this.settings = settings;
     this.tag = TAG_PREFIX + "-" + Math.floorMod(itemId.hashCode(), settings.projections().slices());
-    this.persisted = new PersistedEvents(
+    this.log = new EntityLog(
         "item", persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
   }
 
@@ -284,7 +284,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
             reject(cmd.replyTo(), Rejection.ALREADY_EXISTS, "item " + itemId + " already exists"))
         .onCommand(DetachCategory.class, this::onDetachCategory)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Accepted(state)));
-    return builder.build();
+    return Traced.inMdc(builder.build());
   }
 
   private ReplyEffect<Event, State> onCreate(State state, Create cmd) {
@@ -353,7 +353,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
 
   private ReplyEffect<Event, State> persistAndReply(Event event, Traced cmd, ActorRef<Reply> replyTo) {
     return Effect().persist(event)
-        .thenRun(state -> persisted.persisted(event, cmd.requestId()))
+        .thenRun(state -> log.persisted(event, cmd.requestId()))
         .thenReply(replyTo, Accepted::new);
   }
 
@@ -378,6 +378,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   }
 
   private ReplyEffect<Event, State> reject(ActorRef<Reply> replyTo, Rejection reason, String message) {
+    log.rejected(reason, message);
     return Effect().reply(replyTo, new Rejected(reason, message));
   }
 

@@ -4,13 +4,13 @@ import akka.projection.HandlerRecoveryStrategy;
 import akka.projection.ProjectionId;
 import akka.projection.StatusObserver;
 import akka.projection.eventsourced.EventEnvelope;
+import io.tablecast.EntityLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import io.tablecast.PersistedEvents;
 
 /**
  * What one projection instance committed: the handler hands over each batch it wrote, and once the
@@ -61,13 +61,13 @@ final class CommittedEvents<E> extends StatusObserver<EventEnvelope<E>> {
 
   private static void logCommitted(ProjectionId id, EventEnvelope<?> e) {
     try {
-      MDC.put(PersistedEvents.PERSISTENCE_ID, e.persistenceId());
-      MDC.put(PersistedEvents.SEQUENCE_NR, Long.toString(e.sequenceNr()));
+      MDC.put(EntityLog.PERSISTENCE_ID, e.persistenceId());
+      MDC.put(EntityLog.SEQUENCE_NR, Long.toString(e.sequenceNr()));
       log.debug("Projection {} ({}) committed {} #{} {}", id.name(), id.key(), e.persistenceId(), e.sequenceNr(),
           e.event().getClass().getSimpleName());
     } finally {
-      MDC.remove(PersistedEvents.PERSISTENCE_ID);
-      MDC.remove(PersistedEvents.SEQUENCE_NR);
+      MDC.remove(EntityLog.PERSISTENCE_ID);
+      MDC.remove(EntityLog.SEQUENCE_NR);
     }
   }
 

@@ -4,18 +4,23 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.EffectBuilder;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.tablecast.EntityLog;
 import io.tablecast.EventTime;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
+import io.tablecast.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -108,16 +113,19 @@ public final class UniqueValue
   }
 
   public static Behavior<Command> create(String key, Settings settings) {
-    return new UniqueValue(key, settings);
+    return Behaviors.setup(ctx -> new UniqueValue(key, settings, ctx));
   }
 
   private final Settings settings;
+  private final EntityLog log;
 
-  private UniqueValue(String key, Settings settings) {
+  private UniqueValue(String key, Settings settings, ActorContext<Command> ctx) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), key),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.settings = settings;
+    this.log = new EntityLog(
+        "unique_value", persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
   }
 
   @Override
@@ -173,18 +181,23 @@ public final class UniqueValue
     if (state.confirmed()) {
       return Effect().reply(cmd.replyTo(), new Granted(cmd.owner()));
     }
-    return Effect().persist(new Confirmed(cmd.owner(), EventTime.now())).thenReply(cmd.replyTo(), s -> new Granted(cmd.owner()));
+    return persist(new Confirmed(cmd.owner(), EventTime.now())).thenReply(cmd.replyTo(), s -> new Granted(cmd.owner()));
   }
 
   private ReplyEffect<Event, State> onRelease(State state, Release cmd) {
     if (!state.heldBy(cmd.owner())) {
       return Effect().reply(cmd.replyTo(), state.asReply());
     }
-    return Effect().persist(new Released(cmd.owner(), EventTime.now())).thenReply(cmd.replyTo(), s -> new Free());
+    return persist(new Released(cmd.owner(), EventTime.now())).thenReply(cmd.replyTo(), s -> new Free());
   }
 
   private ReplyEffect<Event, State> claim(UUID owner, ActorRef<Reply> replyTo) {
-    return Effect().persist(new Claimed(owner, EventTime.now())).thenReply(replyTo, s -> new Granted(owner));
+    return persist(new Claimed(owner, EventTime.now())).thenReply(replyTo, s -> new Granted(owner));
+  }
+
+  /** Reservations are made on behalf of other entities' commands; they carry no request id of their own. */
+  private EffectBuilder<Event, State> persist(Event event) {
+    return Effect().persist(event).thenRun(s -> log.persisted(event, null));
   }
 
 }

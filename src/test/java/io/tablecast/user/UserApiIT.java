@@ -290,7 +290,7 @@ class UserApiIT {
 
     // The crashed registration cannot come back to life with the same email.
     User.Reply late = sharding.entityRefFor(User.ENTITY_TYPE_KEY, ghost.toString())
-        .<User.Reply>ask(r -> new User.Register(email, "hash", "Ghost", List.of("user"), r), Duration.ofSeconds(10))
+        .<User.Reply>ask(r -> new User.Register(email, "hash", "Ghost", List.of("user"), null, r), Duration.ofSeconds(10))
         .toCompletableFuture().get();
     assertEquals(User.Rejection.ALREADY_EXISTS, ((User.Rejected) late).reason());
   }

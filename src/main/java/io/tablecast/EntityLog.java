@@ -8,14 +8,16 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * What an entity reports for each event it persisted: a count per aggregate type
- * ({@code tablecast_events_persisted_total}) and, at DEBUG on the logger {@code io.tablecast.events},
- * one line naming the event (persistence id, sequence number, type) and the request it was
- * persisted for. The projection that writes the event logs the same persistence id and sequence
- * number (logger {@code io.tablecast.projection.events}), which ties a request to its read-side work.
+ * What an entity reports about the commands it handles, at DEBUG on the logger
+ * {@code io.tablecast.entities}: one line per persisted event (persistence id, sequence number,
+ * event type, and the command's request id in the MDC) and one per rejected command. Persisted
+ * events are also counted per aggregate type ({@code tablecast_events_persisted_total}).
+ *
+ * <p>The projection that writes the event logs the same persistence id and sequence number (MDC
+ * {@code persistence_id}, {@code sequence_nr}), which ties a request to its read-side work.
  */
-public final class PersistedEvents {
-  private static final Logger log = LoggerFactory.getLogger("io.tablecast.events");
+public final class EntityLog {
+  private static final Logger log = LoggerFactory.getLogger("io.tablecast.entities");
   /** MDC keys that name an event on both sides (entity and projection), to join their log lines. */
   public static final String PERSISTENCE_ID = "persistence_id";
   public static final String SEQUENCE_NR = "sequence_nr";
@@ -26,7 +28,7 @@ public final class PersistedEvents {
   private final Metrics metrics;
 
   /** {@code sequenceNr}: the entity's last sequence number, read after the event is persisted. */
-  public PersistedEvents(String aggregate, String persistenceId, LongSupplier sequenceNr, Metrics metrics) {
+  public EntityLog(String aggregate, String persistenceId, LongSupplier sequenceNr, Metrics metrics) {
     this.aggregate = aggregate;
     this.persistenceId = persistenceId;
     this.sequenceNr = sequenceNr;
@@ -39,8 +41,8 @@ public final class PersistedEvents {
     if (!log.isDebugEnabled()) {
       return;
     }
-    // The entity may run this after the command's message (the journal's answer is another
-    // message), so the request id is put in the MDC here rather than trusted to be there still.
+    // The entity runs this on the journal's answer, another message than the command's, so the
+    // request id is put in the MDC here.
     long sequenceNr = this.sequenceNr.getAsLong();
     Map<String, String> previous = MDC.getCopyOfContextMap();
     try {
@@ -57,5 +59,10 @@ public final class PersistedEvents {
         MDC.setContextMap(previous);
       }
     }
+  }
+
+  /** Called while the entity handles the command (its request id is in the MDC then). */
+  public void rejected(Object reason, String message) {
+    log.debug("Rejected a command to {}: {} ({})", persistenceId, reason, message);
   }
 }
