@@ -104,7 +104,7 @@ public final class RebuildBenchCommand implements Callable<Integer> {
         if (caughtUp == 0 && rebuild.get("events_done").asLong() >= events) {
           caughtUp = seconds(start);
         }
-        Thread.sleep(1000); // each status call counts the journal's tags: keep it rare
+        Thread.sleep(1000);
       }
       double wall = seconds(start);
       long rows;
@@ -132,9 +132,16 @@ public final class RebuildBenchCommand implements Callable<Integer> {
   private void seed(Tablecast node, DataSource db, int slices) throws Exception {
     Serialization serialization = SerializationExtension.get(Adapter.toClassic(node.system()));
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-    long ordering = 0;
     int perItem = 1 + updatesPerItem;
     try (Connection c = db.getConnection()) {
+      // After the events already there (the bootstrap admin's), which the sequence has handed out.
+      long ordering;
+      try (Statement s = c.createStatement();
+          var rs = s.executeQuery("SELECT coalesce(max(ordering), 0) FROM journal.event_journal")) {
+        rs.next();
+        ordering = rs.getLong(1);
+      }
+      long last = ordering + events;
       c.setAutoCommit(false);
       PGConnection pg = c.unwrap(PGConnection.class);
       CopyIn journal = pg.getCopyAPI().copyIn(
@@ -143,10 +150,10 @@ public final class RebuildBenchCommand implements Callable<Integer> {
       StringBuilder tags = new StringBuilder();
       HexFormat hex = HexFormat.of();
       long now = System.currentTimeMillis();
-      while (ordering < events) {
+      while (ordering < last) {
         UUID id = UUID.randomUUID();
         String tag = Item.TAG_PREFIX + "-" + Math.floorMod(id.toString().hashCode(), slices);
-        for (int seq = 1; seq <= perItem && ordering < events; seq++) {
+        for (int seq = 1; seq <= perItem && ordering < last; seq++) {
           ordering++;
           Instant at = t0.plusNanos(ordering * 1000);
           Object event = seq == 1
