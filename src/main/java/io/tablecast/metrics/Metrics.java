@@ -11,12 +11,12 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tablecast.projection.ProjectionStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Supplier;
-import io.tablecast.projection.ProjectionStatus;
 
 /**
  * The node's Prometheus metrics: one registry per node, i.e. per actor system (so several nodes

@@ -4,12 +4,15 @@ import static io.tablecast.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.support.Api;
+import io.tablecast.support.Tables;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,11 +26,13 @@ class ProjectionMetricsIT {
   @TempDir static Path dataDir;
   private static TestNode node;
   private static Api api;
+  private static DataSource db;
 
   @BeforeAll
   static void start() throws Exception {
     node = TestNode.start(dataDir, Users.withAdmin(Map.of("tablecast.projections.metrics-interval", "200ms")));
     api = Users.admin(node.api);
+    db = node.node.database().dataSource();
   }
 
   @AfterAll
@@ -54,6 +59,18 @@ class ProjectionMetricsIT {
       assertEquals(201, r.status(), r.toString());
       Api.Response p = api.patch("/api/items/" + r.json().get("id").asText(), "{\"status\":\"published\"}");
       assertEquals(200, p.status(), p.toString());
+    }
+  }
+
+  /** The incremental counts behind the status (and the gauges) equal a full count of event_tag. */
+  private static void statusAgreesWithACountOfTheJournal() {
+    JsonNode items = api.get("/admin/projections/items").json();
+    for (JsonNode slice : items.get("slices")) {
+      String tag = slice.get("key").asText();
+      long offset = slice.get("offset").isNull() ? 0 : slice.get("offset").asLong();
+      String where = "FROM journal.event_tag WHERE tag = '" + tag + "' AND event_id ";
+      assertEquals(Tables.count(db, "SELECT count(*) " + where + "<= " + offset), slice.get("events_done").asLong(), tag);
+      assertEquals(Tables.count(db, "SELECT count(*) " + where + "> " + offset), slice.get("lag_events").asLong(), tag);
     }
   }
 
@@ -103,10 +120,12 @@ class ProjectionMetricsIT {
       Scrape behind = eventually(WITHIN, ProjectionMetricsIT::scrape, s ->
           s.sum("tablecast_projection_lag_events", ITEMS) == 6 && s.sum("tablecast_projection_lag_seconds", ITEMS) > 0);
       assertEquals(processed, behind.sum("tablecast_projection_events_processed_total", ITEMS), "paused: nothing processed");
+      statusAgreesWithACountOfTheJournal();
     } finally {
       assertEquals(200, api.post("/admin/projections/items/resume", "").status());
     }
     Scrape resumed = caughtUp();
+    statusAgreesWithACountOfTheJournal();
     assertEquals(1, resumed.sum("tablecast_projection_state", Map.of("projection", "items", "state", "running")));
   }
 }
