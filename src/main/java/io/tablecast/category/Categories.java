@@ -32,14 +32,14 @@ public final class Categories {
   public CompletionStage<Category.Reply> create(String name, String description, String requestId) {
     UUID id = UUID.randomUUID();
     String key = key(name);
-    return reservations.reserve(key, id, holder -> stillHolds(holder, name)).thenCompose(reserved -> {
+    return reservations.reserve(key, id, holder -> stillHolds(holder, name), requestId).thenCompose(reserved -> {
       if (!reserved) {
         return CompletableFuture.completedFuture(nameTaken(name));
       }
       return category(id).<Category.Reply>ask(reply -> new Category.Create(name, description, requestId, reply), askTimeout)
           .thenCompose(reply -> (reply instanceof Category.Accepted
-                  ? reservations.confirm(key, id)
-                  : reservations.release(key, id))
+                  ? reservations.confirm(key, id, requestId)
+                  : reservations.release(key, id, requestId))
               .thenApply(done -> reply));
     });
   }
@@ -61,13 +61,14 @@ public final class Categories {
       }
       String oldKey = key(a.category().name());
       String newKey = key(changes.name());
-      return reservations.reserve(newKey, id, holder -> stillHolds(holder, changes.name())).thenCompose(reserved -> {
+      return reservations.reserve(newKey, id, holder -> stillHolds(holder, changes.name()), requestId).thenCompose(reserved -> {
         if (!reserved) {
           return CompletableFuture.completedFuture(nameTaken(changes.name()));
         }
         return send(id, changes, expectedVersion, requestId).thenCompose(reply -> reply instanceof Category.Accepted
-            ? reservations.confirm(newKey, id).thenCompose(ok -> reservations.release(oldKey, id)).thenApply(ok -> reply)
-            : reservations.release(newKey, id).thenApply(ok -> reply));
+            ? reservations.confirm(newKey, id, requestId)
+                .thenCompose(ok -> reservations.release(oldKey, id, requestId)).thenApply(ok -> reply)
+            : reservations.release(newKey, id, requestId).thenApply(ok -> reply));
       });
     });
   }
@@ -76,7 +77,7 @@ public final class Categories {
   public CompletionStage<Category.Reply> delete(UUID id, Long expectedVersion, String requestId) {
     return category(id).<Category.Reply>ask(reply -> new Category.Delete(expectedVersion, requestId, reply), askTimeout)
         .thenCompose(reply -> reply instanceof Category.Accepted a
-            ? reservations.release(key(a.category().name()), id).thenApply(ok -> reply)
+            ? reservations.release(key(a.category().name()), id, requestId).thenApply(ok -> reply)
             : CompletableFuture.completedFuture(reply));
   }
 
@@ -86,14 +87,14 @@ public final class Categories {
         return category(id).<Category.Reply>ask(reply -> new Category.Restore(expectedVersion, requestId, reply), askTimeout);
       }
       String name = a.category().name();
-      return reservations.reserve(key(name), id, holder -> stillHolds(holder, name)).thenCompose(reserved -> {
+      return reservations.reserve(key(name), id, holder -> stillHolds(holder, name), requestId).thenCompose(reserved -> {
         if (!reserved) {
           return CompletableFuture.completedFuture(new Category.Rejected(Category.Rejection.ALREADY_EXISTS,
               "another category is named '" + name + "' now; category " + id + " cannot be restored"));
         }
         return category(id).<Category.Reply>ask(reply -> new Category.Restore(expectedVersion, requestId, reply), askTimeout)
             .thenCompose(reply -> reply instanceof Category.Accepted
-                ? reservations.confirm(key(name), id).thenApply(ok -> reply)
+                ? reservations.confirm(key(name), id, requestId).thenApply(ok -> reply)
                 : CompletableFuture.completedFuture(reply));
       });
     });

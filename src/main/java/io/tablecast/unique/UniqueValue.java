@@ -20,6 +20,7 @@ import io.tablecast.EntityLog;
 import io.tablecast.EventTime;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
+import io.tablecast.Traced;
 import io.tablecast.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,14 +44,15 @@ public final class UniqueValue
   public sealed interface Command extends JsonSerializable {}
 
   /** Reserve the value for {@code owner}; granted when it is free or already the owner's. */
-  public record Claim(UUID owner, ActorRef<Reply> replyTo) implements Command {}
+  public record Claim(UUID owner, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
   /** Take the value from {@code holder}, but only if it is still held by that claim. */
-  public record TakeOver(UUID holder, long claim, UUID owner, ActorRef<Reply> replyTo) implements Command {}
+  public record TakeOver(UUID holder, long claim, UUID owner, String requestId, ActorRef<Reply> replyTo)
+      implements Command, Traced {}
 
-  public record Confirm(UUID owner, ActorRef<Reply> replyTo) implements Command {}
+  public record Confirm(UUID owner, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
-  public record Release(UUID owner, ActorRef<Reply> replyTo) implements Command {}
+  public record Release(UUID owner, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
   public record Lookup(ActorRef<Reply> replyTo) implements Command {}
 
@@ -145,20 +147,20 @@ public final class UniqueValue
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
+    return Traced.inMdc(newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Claim.class, this::onClaim)
         .onCommand(TakeOver.class, this::onTakeOver)
         .onCommand(Confirm.class, this::onConfirm)
         .onCommand(Release.class, this::onRelease)
         .onCommand(Lookup.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.asReply()))
-        .build();
+        .build());
   }
 
   /** A claim by the current owner is persisted again: it moves {@code claims}, fencing pending take-overs. */
   private ReplyEffect<Event, State> onClaim(State state, Claim cmd) {
     if (state.free() || state.heldBy(cmd.owner())) {
-      return claim(cmd.owner(), cmd.replyTo());
+      return claim(cmd.owner(), cmd.requestId(), cmd.replyTo());
     }
     return Effect().reply(cmd.replyTo(), state.asReply());
   }
@@ -166,7 +168,7 @@ public final class UniqueValue
   private ReplyEffect<Event, State> onTakeOver(State state, TakeOver cmd) {
     boolean unchanged = state.heldBy(cmd.holder()) && state.claims() == cmd.claim();
     if (state.free() || unchanged) {
-      return claim(cmd.owner(), cmd.replyTo());
+      return claim(cmd.owner(), cmd.requestId(), cmd.replyTo());
     }
     if (state.heldBy(cmd.owner())) {
       return Effect().reply(cmd.replyTo(), new Granted(cmd.owner()));
@@ -181,23 +183,22 @@ public final class UniqueValue
     if (state.confirmed()) {
       return Effect().reply(cmd.replyTo(), new Granted(cmd.owner()));
     }
-    return persist(new Confirmed(cmd.owner(), EventTime.now())).thenReply(cmd.replyTo(), s -> new Granted(cmd.owner()));
+    return persist(new Confirmed(cmd.owner(), EventTime.now()), cmd.requestId()).thenReply(cmd.replyTo(), s -> new Granted(cmd.owner()));
   }
 
   private ReplyEffect<Event, State> onRelease(State state, Release cmd) {
     if (!state.heldBy(cmd.owner())) {
       return Effect().reply(cmd.replyTo(), state.asReply());
     }
-    return persist(new Released(cmd.owner(), EventTime.now())).thenReply(cmd.replyTo(), s -> new Free());
+    return persist(new Released(cmd.owner(), EventTime.now()), cmd.requestId()).thenReply(cmd.replyTo(), s -> new Free());
   }
 
-  private ReplyEffect<Event, State> claim(UUID owner, ActorRef<Reply> replyTo) {
-    return persist(new Claimed(owner, EventTime.now())).thenReply(replyTo, s -> new Granted(owner));
+  private ReplyEffect<Event, State> claim(UUID owner, String requestId, ActorRef<Reply> replyTo) {
+    return persist(new Claimed(owner, EventTime.now()), requestId).thenReply(replyTo, s -> new Granted(owner));
   }
 
-  /** Reservations are made on behalf of other entities' commands; they carry no request id of their own. */
-  private EffectBuilder<Event, State> persist(Event event) {
-    return Effect().persist(event).thenRun(s -> log.persisted(event, null));
+  private EffectBuilder<Event, State> persist(Event event, String requestId) {
+    return Effect().persist(event).thenRun(s -> log.persisted(event, requestId));
   }
 
 }

@@ -55,15 +55,15 @@ public final class Accounts {
     UUID id = UUID.randomUUID();
     String key = emailKey(email);
     return blocking.run(() -> passwords.hash(password))
-        .thenCompose(hash -> reservations.reserve(key, id, holder -> stillHolds(holder, email))
+        .thenCompose(hash -> reservations.reserve(key, id, holder -> stillHolds(holder, email), requestId)
             .thenCompose(reserved -> {
               if (!reserved) {
                 return CompletableFuture.completedFuture(emailTaken(email));
               }
               return user(id).<User.Reply>ask(reply -> new User.Register(email, hash, fullName, roles, requestId, reply), askTimeout)
                   .thenCompose(reply -> (reply instanceof User.Accepted
-                          ? reservations.confirm(key, id)
-                          : reservations.release(key, id))
+                          ? reservations.confirm(key, id, requestId)
+                          : reservations.release(key, id, requestId))
                       .thenApply(done -> reply));
             }));
   }
@@ -100,7 +100,7 @@ public final class Accounts {
   public CompletionStage<User.Reply> delete(UUID id, Long expectedVersion, String requestId) {
     return user(id).<User.Reply>ask(reply -> new User.Delete(expectedVersion, requestId, reply), askTimeout)
         .thenCompose(reply -> reply instanceof User.Accepted a
-            ? reservations.release(emailKey(a.user().email()), id).thenApply(done -> reply)
+            ? reservations.release(emailKey(a.user().email()), id, requestId).thenApply(done -> reply)
             : CompletableFuture.completedFuture(reply));
   }
 
@@ -112,14 +112,14 @@ public final class Accounts {
       }
       String email = a.user().email();
       String key = emailKey(email);
-      return reservations.reserve(key, id, holder -> stillHolds(holder, email)).thenCompose(reserved -> {
+      return reservations.reserve(key, id, holder -> stillHolds(holder, email), requestId).thenCompose(reserved -> {
         if (!reserved) {
           return CompletableFuture.completedFuture(new User.Rejected(User.Rejection.ALREADY_EXISTS,
               "the email " + email + " was registered by another user meanwhile; user " + id + " cannot be restored"));
         }
         return user(id).<User.Reply>ask(reply -> new User.Restore(expectedVersion, requestId, reply), askTimeout)
             .thenCompose(reply -> reply instanceof User.Accepted
-                ? reservations.confirm(key, id).thenApply(done -> reply)
+                ? reservations.confirm(key, id, requestId).thenApply(done -> reply)
                 : CompletableFuture.completedFuture(reply));
       });
     });

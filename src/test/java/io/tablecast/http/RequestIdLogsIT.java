@@ -91,13 +91,16 @@ class RequestIdLogsIT {
   }
 
   @Test
-  void userAndCategoryCommandsCarryTheirRequestIdToo() {
+  void aRegistrationsRequestIdIsOnTheUsersLineAndOnItsEmailReservation() {
     String requestId = "register-" + UUID.randomUUID();
+    String email = Users.uniqueEmail("traced");
     Api.Response registered = node.api.post("/api/users",
-        "{\"email\":\"" + Users.uniqueEmail("traced") + "\",\"password\":\"" + Users.PASSWORD + "\",\"full_name\":\"T\"}",
+        "{\"email\":\"" + email + "\",\"password\":\"" + Users.PASSWORD + "\",\"full_name\":\"T\"}",
         Map.of("X-Request-Id", requestId));
     assertEquals(201, registered.status(), registered.toString());
-    String entity = line(Pattern.compile(".*Persisted User\\|" + registered.json().get("id").asText() + " #1 Registered.*"));
-    assertTrue(entity.contains("request_id=" + requestId), entity);
+    String user = line(Pattern.compile(".*Persisted User\\|" + registered.json().get("id").asText() + " #1 Registered.*"));
+    assertTrue(user.contains("request_id=" + requestId), user);
+    String claimed = line(Pattern.compile(".*Persisted UniqueValue\\|email:" + Pattern.quote(email) + " #1 Claimed.*"));
+    assertTrue(claimed.contains("request_id=" + requestId), claimed);
   }
 }

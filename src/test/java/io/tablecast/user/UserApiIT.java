@@ -278,7 +278,7 @@ class UserApiIT {
     var sharding = akka.cluster.sharding.typed.javadsl.ClusterSharding.get(node.node.system());
     // A registration reserved the email and died before it registered the user.
     var claimed = sharding.entityRefFor(io.tablecast.unique.UniqueValue.ENTITY_TYPE_KEY, "email:" + email)
-        .<io.tablecast.unique.UniqueValue.Reply>ask(r -> new io.tablecast.unique.UniqueValue.Claim(ghost, r), Duration.ofSeconds(10))
+        .<io.tablecast.unique.UniqueValue.Reply>ask(r -> new io.tablecast.unique.UniqueValue.Claim(ghost, null, r), Duration.ofSeconds(10))
         .toCompletableFuture().get();
     assertTrue(claimed instanceof io.tablecast.unique.UniqueValue.Granted, claimed.toString());
     assertEquals(409, register(email, Users.PASSWORD).status(), "within the lease the reservation stands");
