@@ -24,18 +24,29 @@ public record Settings(
   public record Http(String iface, int port, Duration askTimeout) {}
 
   public record Database(
-      String url, String user, String password, int poolSize, Duration connectionTimeout, int embeddedPort) {
+      String url, String user, String password, int poolSize, int journalReadPoolSize, Duration connectionTimeout,
+      int embeddedPort) {
     public boolean embedded() {
       return url.isBlank();
     }
   }
 
-  public record Projections(int slices, int groupAfterEnvelopes, Duration groupAfterDuration) {}
+  public record Projections(int slices, int groupAfterEnvelopes, Duration groupAfterDuration, CatchUp catchUp) {}
+
+  /**
+   * A projection instance further behind the journal than {@code afterEvents} first reads what is
+   * there in pages of {@code pageSize} straight from the journal tables, up to a point that every
+   * earlier write has committed (found under a share lock held at most {@code lockTimeout}).
+   */
+  public record CatchUp(long afterEvents, int pageSize, Duration lockTimeout) {}
 
   public record Aggregates(int snapshotEvery, int keepSnapshots) {}
 
-  /** {@code minVersionWait}: how long a read with {@code min_version} waits for the read table to catch up. */
-  public record Queries(int defaultLimit, int maxLimit, Duration minVersionWait) {}
+  /**
+   * {@code minVersionWait}: how long a read with {@code min_version} waits for the read table to catch up;
+   * {@code exactTotalUpTo}: lists count matching rows exactly up to this many, and estimate beyond.
+   */
+  public record Queries(int defaultLimit, int maxLimit, Duration minVersionWait, long exactTotalUpTo) {}
 
   /** Access tokens, the bootstrap admin, login throttling and password hashing cost. */
   public record Auth(
@@ -69,7 +80,8 @@ public record Settings(
       Duration handlerRetryDelay,
       Duration managementTimeout,
       int rebuildGroupAfterEnvelopes,
-      Duration rebuildGroupAfterDuration) {}
+      Duration rebuildGroupAfterDuration,
+      long indexBuildMemoryBytes) {}
 
   /**
    * How the node finds its cluster: bootstrap through discovery, seed nodes (from SEED_NODES, or
@@ -132,11 +144,14 @@ public record Settings(
             db.getString("user"),
             db.getString("password"),
             db.getInt("pool-size"),
+            db.getInt("journal-read-pool-size"),
             db.getDuration("connection-timeout"),
             db.getInt("embedded-port")),
-        new Projections(slices, p.getInt("group-after-envelopes"), p.getDuration("group-after-duration")),
+        new Projections(slices, p.getInt("group-after-envelopes"), p.getDuration("group-after-duration"),
+            new CatchUp(p.getLong("catch-up.after-events"), p.getInt("catch-up.page-size"), p.getDuration("catch-up.lock-timeout"))),
         new Aggregates(t.getInt("aggregates.snapshot-every"), t.getInt("aggregates.keep-snapshots")),
-        new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit"), t.getDuration("queries.min-version-wait")),
+        new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit"), t.getDuration("queries.min-version-wait"),
+            t.getLong("queries.exact-total-up-to")),
         t.getBoolean("cluster.join-self"),
         auth(t, mode.equals("production")),
         new Operations(
@@ -147,7 +162,8 @@ public record Settings(
             p.getDuration("failures.retry-delay"),
             p.getDuration("management-timeout"),
             p.getInt("rebuild.group-after-envelopes"),
-            p.getDuration("rebuild.group-after-duration")),
+            p.getDuration("rebuild.group-after-duration"),
+            p.getBytes("rebuild.index-build-memory")),
         cluster(config, t.getConfig("cluster")));
   }
 

@@ -90,12 +90,10 @@ public final class Tablecast {
     try {
       Migrations.journal(database.dataSource()).migrate();
       Generations generations = new Generations(database.dataSource());
-      int[] live = new int[PROJECTIONS.size()];
-      for (int i = 0; i < live.length; i++) {
-        String name = PROJECTIONS.get(i).name();
-        live[i] = generations.live(name);
-        generations.migrate(name, live[i]);
-        generations.publish(name, live[i]);
+      for (ReadProjection<?> projection : PROJECTIONS) {
+        int live = generations.live(projection.name());
+        generations.migrate(projection.name(), live);
+        generations.publish(projection.name(), live);
       }
 
       ActorSystem<Void> system =
@@ -114,10 +112,10 @@ public final class Tablecast {
       User.init(system, settings);
       Category.init(system, settings);
       // Runs every kept generation (live, building, retired) and switches caught-up rebuilds in.
-      RebuildCoordinator rebuilds = RebuildCoordinator.start(system, settings, database.dataSource(), PROJECTIONS);
+      RebuildCoordinator rebuilds = RebuildCoordinator.start(
+          system, settings, database.dataSource(), database.journalReads(), PROJECTIONS);
       // Deleting a category detaches its items; it waits for the live items generation to catch up.
-      CategoryDetacher.start(system, settings, database.dataSource(),
-          ItemProjection.definition().projectionName(live[indexOf(ItemProjection.NAME)]));
+      CategoryDetacher.start(system, settings, database.dataSource());
       Reservations reservations = new Reservations(system, settings);
       Categories categories = new Categories(system, settings, reservations);
       Metrics metrics = Metrics.get(system);
@@ -163,15 +161,6 @@ public final class Tablecast {
       database.close();
       throw e;
     }
-  }
-
-  private static int indexOf(String projection) {
-    for (int i = 0; i < PROJECTIONS.size(); i++) {
-      if (PROJECTIONS.get(i).name().equals(projection)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("no projection " + projection);
   }
 
   private static boolean bootstrapsAdmin(Settings settings) {

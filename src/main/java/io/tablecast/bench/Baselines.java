@@ -36,6 +36,34 @@ final class Baselines {
     }
   }
 
+  /**
+   * Rows per second written in batches of 500, one transaction per batch, into a new table shaped
+   * like {@code readTable} with all its indexes: the rows a catch-up writes, at the cost PostgreSQL
+   * charges for them.
+   */
+  double batchInsertsLike(String readTable, int rows) throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute("DROP TABLE IF EXISTS bench.items_like");
+      s.execute("CREATE TABLE bench.items_like (LIKE " + readTable + " INCLUDING ALL)");
+    }
+    long began = System.nanoTime();
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO bench.items_like (id, title, content, status, created_at,"
+            + " updated_at, version, slug) VALUES (?, ?, ?, 'draft', ?, ?, 1, ?)")) {
+      c.setAutoCommit(false);
+      for (int i = 0; i < rows; i++) {
+        bind(ps, i);
+        ps.setString(6, "item-" + i + "-" + Integer.toHexString(i));
+        ps.addBatch();
+        if ((i + 1) % BATCH == 0 || i == rows - 1) {
+          ps.executeBatch();
+          c.commit();
+        }
+      }
+    }
+    return rows / ((System.nanoTime() - began) / 1e9);
+  }
+
   /** Rows per second written in batches of 500, one transaction per batch. */
   double batchInserts(int rows) throws Exception {
     long began = System.nanoTime();

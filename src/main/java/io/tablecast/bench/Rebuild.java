@@ -42,7 +42,7 @@ final class Rebuild {
           return new Result((System.nanoTime() - began) / 1e9);
         }
       }
-      Thread.sleep(100);
+      Thread.sleep(1000); // each status call counts the journal's tags: keep it rare
     }
     throw new IllegalStateException("the rebuild of " + projection + " did not switch within " + within);
   }

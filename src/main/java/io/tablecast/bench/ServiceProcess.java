@@ -45,7 +45,13 @@ final class ServiceProcess implements AutoCloseable {
     pb.environment().put("REMOTE_PORT", Integer.toString(freePort()));
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     ServiceProcess service = new ServiceProcess(pb.start(), http, management);
-    service.awaitReady(Duration.ofSeconds(120));
+    try {
+      // Generous: on a busy machine, a start beside a catch-up of 1,000,000 events takes a while.
+      service.awaitReady(Duration.ofMinutes(10));
+    } catch (IOException | InterruptedException e) {
+      service.close();
+      throw e;
+    }
     service.heapWatcher.start();
     return service;
   }

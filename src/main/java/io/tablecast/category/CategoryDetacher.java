@@ -14,6 +14,7 @@ import akka.projection.jdbc.javadsl.JdbcHandler;
 import akka.projection.jdbc.javadsl.JdbcProjection;
 import io.tablecast.Settings;
 import io.tablecast.item.Item;
+import io.tablecast.item.ItemProjection;
 import io.tablecast.item.ItemQueries;
 import io.tablecast.projection.PooledJdbcSession;
 import java.sql.Connection;
@@ -49,19 +50,17 @@ public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.E
   private final ClusterSharding sharding;
   private final DataSource dataSource;
   private final ItemQueries items;
-  private final String itemsProjection;
   private final Duration askTimeout;
 
-  private CategoryDetacher(ActorSystem<?> system, Settings settings, DataSource dataSource, String itemsProjection) {
+  private CategoryDetacher(ActorSystem<?> system, Settings settings, DataSource dataSource) {
     this.sharding = ClusterSharding.get(system);
     this.dataSource = dataSource;
     this.items = new ItemQueries(dataSource);
-    this.itemsProjection = itemsProjection;
     this.askTimeout = settings.http().askTimeout();
   }
 
-  /** Runs one instance in the cluster; {@code itemsProjection} names the live items projection (e.g. items-g1). */
-  public static void start(ActorSystem<?> system, Settings settings, DataSource dataSource, String itemsProjection) {
+  /** Runs one instance in the cluster. */
+  public static void start(ActorSystem<?> system, Settings settings, DataSource dataSource) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         NAME,
@@ -70,7 +69,7 @@ public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.E
                 ProjectionId.of(NAME, Category.TAG),
                 EventSourcedProvider.<Category.Event>eventsByTag(system, JdbcReadJournal.Identifier(), Category.TAG),
                 () -> new PooledJdbcSession(dataSource),
-                () -> new CategoryDetacher(system, settings, dataSource, itemsProjection),
+                () -> new CategoryDetacher(system, settings, dataSource),
                 system)
             .withSaveOffset(1, Duration.ZERO)),
         ShardedDaemonProcessSettings.create(system),
@@ -97,7 +96,10 @@ public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.E
     log.info("Category {} deleted: detached {} items", deleted.categoryId(), detached);
   }
 
-  /** Waits until the items projection has applied every item event up to this journal position. */
+  /**
+   * Waits until the live generation of the items projection (looked up each time: a rebuild may
+   * have switched it) has applied every item event up to this journal position.
+   */
   private void awaitItemsUpTo(long ordering) throws SQLException, InterruptedException {
     long deadline = System.nanoTime() + CATCH_UP_LIMIT.toNanos();
     while (itemEventsPending(ordering)) {
@@ -111,12 +113,14 @@ public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.E
   private boolean itemEventsPending(long ordering) throws SQLException {
     String sql = "SELECT EXISTS (SELECT 1 FROM journal.event_tag t WHERE t.tag LIKE ? AND t.event_id <= ?"
         + " AND t.event_id > COALESCE((SELECT CAST(o.current_offset AS BIGINT) FROM journal.akka_projection_offset_store o"
-        + " WHERE o.projection_name = ? AND o.projection_key = t.tag), 0))";
+        + " WHERE o.projection_key = t.tag AND o.projection_name = (SELECT ? || '-g' || g.generation"
+        + " FROM journal.projection_generation g WHERE g.projection_name = ? AND g.state = 'live')), 0))";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, Item.TAG_PREFIX + "-%");
       ps.setLong(2, ordering);
-      ps.setString(3, itemsProjection);
+      ps.setString(3, ItemProjection.NAME);
+      ps.setString(4, ItemProjection.NAME);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getBoolean(1);

@@ -53,9 +53,9 @@ public final class CategoryQueries {
     String column = SORTABLE.stream().filter(params.sortField()::equals).findFirst().orElseThrow();
     String order = column.equals("name") ? "lower(name)" : column;
     String direction = params.descending() ? " DESC" : " ASC";
-    return Pages.fetch(dataSource, "SELECT " + COLUMNS + " FROM read.categories" + where
-        + " ORDER BY " + order + direction + ", id" + direction,
-        "SELECT count(*) FROM read.categories" + where, values, params, CategoryQueries::row);
+    String page = "SELECT " + COLUMNS + " FROM read.categories" + where + " ORDER BY " + order + direction + ", id" + direction
+        + " OFFSET ? LIMIT ?";
+    return Pages.fetch(dataSource, new Pages.Query(page, "FROM read.categories" + where, values), params, CategoryQueries::row);
   }
 
   private static CategoryView row(ResultSet rs) throws SQLException {

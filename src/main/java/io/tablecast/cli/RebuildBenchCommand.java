@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tablecast.Tablecast;
+import io.tablecast.bench.CpuTime;
 import io.tablecast.item.Item;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -88,10 +89,16 @@ public final class RebuildBenchCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "seeded %,d events in %.1f s%n", events, seconds(seedStart));
       out.flush();
 
+      double baselineCpu = CpuTime.self() + CpuTime.postgres(dir.resolve("postgres"));
       double baseline = baseline(db);
-      out.printf(Locale.ROOT, "baseline: plain batched JDBC inserts of %,d item rows: %,.0f rows/s%n", events, baseline);
+      baselineCpu = CpuTime.self() + CpuTime.postgres(dir.resolve("postgres")) - baselineCpu;
+      out.printf(Locale.ROOT, "baseline: plain batched JDBC inserts of %,d item rows: %,.0f rows/s, %.1f µs CPU per row%n",
+          events, baseline, baselineCpu * 1e6 / events);
       out.flush();
 
+      Path pgData = dir.resolve("postgres");
+      double serviceCpu = CpuTime.self();
+      double postgresCpu = CpuTime.postgres(pgData);
       long start = System.nanoTime();
       int generation = admin.post("/admin/projections/items/rebuild").get("generation").asInt();
       double caughtUp = 0;
@@ -104,9 +111,11 @@ public final class RebuildBenchCommand implements Callable<Integer> {
         if (caughtUp == 0 && rebuild.get("events_done").asLong() >= events) {
           caughtUp = seconds(start);
         }
-        Thread.sleep(1000);
+        Thread.sleep(1000); // each status call counts the journal's tags: keep it rare
       }
       double wall = seconds(start);
+      serviceCpu = CpuTime.self() - serviceCpu;
+      postgresCpu = CpuTime.postgres(pgData) - postgresCpu;
       long rows;
       try (Connection c = db.getConnection(); Statement s = c.createStatement();
           var rs = s.executeQuery("SELECT count(*) FROM items_g" + generation + ".items")) {
@@ -116,6 +125,8 @@ public final class RebuildBenchCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "rebuild of %,d events into generation %d (%,d rows): %.1f s until the switch, %,.0f events/s%s%n",
           events, generation, rows, wall, events / wall,
           caughtUp > 0 ? String.format(Locale.ROOT, " (all events processed after %.1f s)", caughtUp) : "");
+      out.printf(Locale.ROOT, "CPU during the rebuild: service %.1f s, PostgreSQL %.1f s: %.1f µs per event%n",
+          serviceCpu, postgresCpu, (serviceCpu + postgresCpu) * 1e6 / events);
       out.printf(Locale.ROOT, "machine: %d processors available to the JVM%n", Runtime.getRuntime().availableProcessors());
       return ExitCodes.OK;
     } catch (NodeClient.Failure f) {
@@ -134,7 +145,8 @@ public final class RebuildBenchCommand implements Callable<Integer> {
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
     int perItem = 1 + updatesPerItem;
     try (Connection c = db.getConnection()) {
-      // After the events already there (the bootstrap admin's), which the sequence has handed out.
+      c.setAutoCommit(false);
+      // After the events already there (the admin user's): orderings must stay unique.
       long ordering;
       try (Statement s = c.createStatement();
           var rs = s.executeQuery("SELECT coalesce(max(ordering), 0) FROM journal.event_journal")) {
@@ -142,7 +154,6 @@ public final class RebuildBenchCommand implements Callable<Integer> {
         ordering = rs.getLong(1);
       }
       long last = ordering + events;
-      c.setAutoCommit(false);
       PGConnection pg = c.unwrap(PGConnection.class);
       CopyIn journal = pg.getCopyAPI().copyIn(
           "COPY journal.event_journal (ordering, persistence_id, sequence_number, deleted, writer, write_timestamp, "

@@ -26,12 +26,19 @@ public final class Database implements AutoCloseable {
    * user data and credentials would end up in the logs. The error itself is still reported.
    */
   private static final String QUIET_ERRORS = "logServerErrorDetail=false";
+  /**
+   * Binary result rows from the first execution of a statement on (the driver's default waits
+   * for the fifth): event payloads are bytea, which the text format sends as hex at twice the
+   * size. Reading the journal this way is several times faster, which a catch-up or rebuild feels.
+   */
+  private static final String BINARY_ROWS = "prepareThreshold=-1";
 
   private final EmbeddedPostgres embedded;
   private final String url;
   private final String user;
   private final String password;
   private final HikariDataSource pool;
+  private final HikariDataSource journalReads;
 
   private Database(EmbeddedPostgres embedded, String url, String user, String password, Settings.Database settings) {
     this.embedded = embedded;
@@ -48,6 +55,16 @@ public final class Database implements AutoCloseable {
     // Start even while the database is briefly away; connections are made on demand.
     hikari.setInitializationFailTimeout(-1);
     this.pool = new HikariDataSource(hikari);
+    HikariConfig reads = new HikariConfig();
+    reads.setPoolName("tablecast-journal-reads");
+    reads.setJdbcUrl(withParameters(url, BINARY_ROWS + "&" + QUIET_ERRORS));
+    reads.setUsername(user);
+    reads.setPassword(password);
+    reads.setMaximumPoolSize(settings.journalReadPoolSize());
+    reads.setMinimumIdle(0);
+    reads.setConnectionTimeout(settings.connectionTimeout().toMillis());
+    reads.setInitializationFailTimeout(-1);
+    this.journalReads = new HikariDataSource(reads);
   }
 
   public static Database open(Settings settings) throws IOException {
@@ -67,6 +84,11 @@ public final class Database implements AutoCloseable {
 
   public DataSource dataSource() {
     return pool;
+  }
+
+  /** Connections for projection instances reading the journal in a catch-up (a pool of their own). */
+  public DataSource journalReads() {
+    return journalReads;
   }
 
   /** Connection settings, for a process that should use the same database. */
@@ -89,7 +111,7 @@ public final class Database implements AutoCloseable {
 
   /** Connection settings for akka-persistence-jdbc's own pool, journal schema first on the search path. */
   public Config journalConfig() {
-    String journalUrl = withParameters(url, "currentSchema=" + JOURNAL_SCHEMA + "&reWriteBatchedInserts=true&" + QUIET_ERRORS);
+    String journalUrl = withParameters(url, "currentSchema=" + JOURNAL_SCHEMA + "&reWriteBatchedInserts=true&" + BINARY_ROWS + "&" + QUIET_ERRORS);
     return ConfigFactory.parseMap(
         Map.of(
             "akka-persistence-jdbc.shared-databases.slick.db.url", journalUrl,
@@ -103,6 +125,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    journalReads.close();
     pool.close();
     if (embedded != null) {
       try {

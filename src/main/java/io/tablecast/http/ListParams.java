@@ -8,9 +8,11 @@ import java.util.Set;
 
 /**
  * skip / limit / sort / include_deleted of a list request. {@code sort=field} ascending,
- * {@code sort=-field} descending; the field must be one the list allows.
+ * {@code sort=-field} descending; the field must be one the list allows. {@code exactTotalUpTo}
+ * is not from the request: up to how many matching rows the page's total is counted exactly.
  */
-public record ListParams(int skip, int limit, String sortField, boolean descending, boolean includeDeleted) {
+public record ListParams(
+    int skip, int limit, String sortField, boolean descending, boolean includeDeleted, long exactTotalUpTo) {
 
   public static ListParams parse(
       Map<String, String> query, Set<String> sortable, String defaultSort, Settings.Queries settings, List<FieldError> errors) {
@@ -30,7 +32,7 @@ public record ListParams(int skip, int limit, String sortField, boolean descendi
           + ", optionally prefixed with -"));
     }
     boolean includeDeleted = bool(query, "include_deleted", errors);
-    return new ListParams(skip, limit, field, descending, includeDeleted);
+    return new ListParams(skip, limit, field, descending, includeDeleted, settings.exactTotalUpTo());
   }
 
   public static boolean bool(Map<String, String> query, String name, List<FieldError> errors) {

@@ -5,123 +5,151 @@ import akka.projection.jdbc.javadsl.JdbcHandler;
 import io.tablecast.db.Sql;
 import io.tablecast.projection.PooledJdbcSession;
 import io.tablecast.projection.ReadProjection;
-import io.tablecast.projection.StatementBatches;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
- * Casts Item events into the {@code items} table of one generation. Times come from the events and
- * versions from sequence numbers, so a rebuild writes exactly the same rows.
+ * Casts Item events into {@code items} and {@code item_tags} of one generation. A batch is folded
+ * in memory ({@link ItemRow#apply}): the rows it touches are read once, changed by every event of
+ * the batch in order, and written once each — a catch-up writes an item created and updated three
+ * times as one row, not four statements. The result is the same whatever the batch boundaries, so
+ * a rebuild writes exactly the rows the live projection wrote.
  */
 public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Event>>, PooledJdbcSession> {
   public static final String NAME = "items";
-  private static final String PUBLISHED = "published";
 
   public static ReadProjection<Item.Event> definition() {
     return new ReadProjection<>(NAME, Item.TAG_PREFIX, ItemProjection::new);
   }
 
-  private final String insert;
-  private final String update;
-  private final String delete;
-  private final String restore;
-  private final String detach;
+  private static final String COLUMNS =
+      "id, title, content, status, category_id, owner_id, created_at, updated_at, deleted_at, version, slug, slug_locked";
+
+  private final String select;
+  private final String upsert;
   private final String clearTags;
   private final String addTag;
 
   private ItemProjection(String schema) {
-    String table = schema + ".items";
-    insert =
-        "INSERT INTO " + table + " (id, title, content, status, category_id, owner_id, created_at, updated_at, version,"
-            + " slug, slug_locked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    update =
-        "UPDATE " + table + " SET title = ?, content = ?, status = ?, category_id = ?, updated_at = ?, version = ?,"
-            // The slug follows the title until the item is first published (right-hand sides see the old row).
-            + " slug = CASE WHEN slug_locked THEN slug ELSE ? END, slug_locked = slug_locked OR ?"
-            + " WHERE id = ?";
-    delete = "UPDATE " + table + " SET deleted_at = ?, updated_at = ?, version = ? WHERE id = ?";
-    restore = "UPDATE " + table + " SET deleted_at = NULL, updated_at = ?, version = ? WHERE id = ?";
-    detach = "UPDATE " + table + " SET category_id = NULL, updated_at = ?, version = ? WHERE id = ?";
-    clearTags = "DELETE FROM " + schema + ".item_tags WHERE item_id = ?";
+    select = "SELECT " + COLUMNS + " FROM " + schema + ".items WHERE id = ANY (?)";
+    upsert = "INSERT INTO " + schema + ".items (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT (id) DO UPDATE SET title = excluded.title, content = excluded.content,"
+        + " status = excluded.status, category_id = excluded.category_id, owner_id = excluded.owner_id,"
+        + " created_at = excluded.created_at, updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,"
+        + " version = excluded.version, slug = excluded.slug, slug_locked = excluded.slug_locked";
+    clearTags = "DELETE FROM " + schema + ".item_tags WHERE item_id = ANY (?)";
     addTag = "INSERT INTO " + schema + ".item_tags (item_id, tag) VALUES (?, ?)";
   }
 
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<Item.Event>> envelopes) throws Exception {
-    session.withConnection(
-        connection -> {
-          try (StatementBatches batches = new StatementBatches(connection)) {
-            for (EventEnvelope<Item.Event> envelope : envelopes) {
-              write(batches, envelope.event(), envelope.sequenceNr());
-            }
-          }
-          return null;
-        });
+    session.withConnection(connection -> {
+      write(connection, envelopes);
+      return null;
+    });
   }
 
-  private void write(StatementBatches batches, Item.Event event, long version) throws SQLException {
-    if (event instanceof Item.Created e) {
-      batches.add(insert, e.itemId(), ps -> {
-        ps.setObject(1, e.itemId());
-        ps.setString(2, e.title());
-        ps.setString(3, e.content());
-        ps.setString(4, e.status());
-        Sql.setUuid(ps, 5, e.categoryId());
-        Sql.setUuid(ps, 6, e.ownerId());
-        Sql.setTime(ps, 7, e.at());
-        Sql.setTime(ps, 8, e.at());
-        ps.setLong(9, version);
-        ps.setString(10, Slugs.of(e.title(), e.itemId()));
-        ps.setBoolean(11, PUBLISHED.equals(e.status()));
-      });
-      tags(batches, e.itemId(), Item.tagsOf(e.tags()));
-    } else if (event instanceof Item.Updated e) {
-      batches.add(update, e.itemId(), ps -> {
-        ps.setString(1, e.title());
-        ps.setString(2, e.content());
-        ps.setString(3, e.status());
-        Sql.setUuid(ps, 4, e.categoryId());
-        Sql.setTime(ps, 5, e.at());
-        ps.setLong(6, version);
-        ps.setString(7, Slugs.of(e.title(), e.itemId()));
-        ps.setBoolean(8, PUBLISHED.equals(e.status()));
-        ps.setObject(9, e.itemId());
-      });
-      if (e.changedFields().contains("tags")) {
-        batches.add(clearTags, ps -> ps.setObject(1, e.itemId()));
-        tags(batches, e.itemId(), Item.tagsOf(e.tags()));
+  private void write(Connection connection, List<EventEnvelope<Item.Event>> envelopes) throws SQLException {
+    Map<UUID, ItemRow> before = load(connection, envelopes);
+    Map<UUID, ItemRow> changed = new LinkedHashMap<>();
+    Map<UUID, List<String>> tags = new LinkedHashMap<>();
+    for (EventEnvelope<Item.Event> envelope : envelopes) {
+      Item.Event event = envelope.event();
+      UUID id = event.itemId();
+      ItemRow row = changed.containsKey(id) ? changed.get(id) : before.get(id);
+      if (event instanceof Item.Created e) {
+        if (row != null) {
+          throw new IllegalStateException("item " + id + " is created twice (" + envelope.persistenceId() + ")");
+        }
+        changed.put(id, ItemRow.created(e, envelope.sequenceNr()));
+        tags.put(id, Item.tagsOf(e.tags()));
+      } else if (row != null) {
+        changed.put(id, row.apply(event, envelope.sequenceNr()));
+        if (event instanceof Item.Updated e && e.changedFields().contains("tags")) {
+          tags.put(id, Item.tagsOf(e.tags()));
+        }
       }
-    } else if (event instanceof Item.CategoryDetached e) {
-      batches.add(detach, ps -> {
-        Sql.setTime(ps, 1, e.at());
-        ps.setLong(2, version);
-        ps.setObject(3, e.itemId());
-      });
-    } else if (event instanceof Item.Deleted e) {
-      batches.add(delete, e.itemId(), ps -> {
-        Sql.setTime(ps, 1, e.at());
-        Sql.setTime(ps, 2, e.at());
-        ps.setLong(3, version);
-        ps.setObject(4, e.itemId());
-      });
-    } else if (event instanceof Item.Restored e) {
-      batches.add(restore, e.itemId(), ps -> {
-        Sql.setTime(ps, 1, e.at());
-        ps.setLong(2, version);
-        ps.setObject(3, e.itemId());
-      });
-    } else {
-      throw new IllegalArgumentException("items projection cannot handle " + event.getClass().getName());
+    }
+    writeRows(connection, changed.values());
+    writeTags(connection, tags, before);
+  }
+
+  /** The rows the batch's items have now (an item created in this batch has none). */
+  private Map<UUID, ItemRow> load(Connection connection, List<EventEnvelope<Item.Event>> envelopes) throws SQLException {
+    Map<UUID, ItemRow> rows = new HashMap<>();
+    Object[] ids = envelopes.stream().map(e -> e.event().itemId()).distinct().toArray();
+    try (PreparedStatement ps = connection.prepareStatement(select)) {
+      Array array = connection.createArrayOf("uuid", ids);
+      ps.setArray(1, array);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ItemRow row = new ItemRow(
+              Sql.uuid(rs, "id"), rs.getString("title"), rs.getString("content"), rs.getString("status"),
+              Sql.uuid(rs, "category_id"), Sql.uuid(rs, "owner_id"), Sql.instant(rs, "created_at"),
+              Sql.instant(rs, "updated_at"), Sql.instant(rs, "deleted_at"), rs.getLong("version"), rs.getString("slug"),
+              rs.getBoolean("slug_locked"));
+          rows.put(row.id(), row);
+        }
+      }
+      array.free();
+    }
+    return rows;
+  }
+
+  private void writeRows(Connection connection, Iterable<ItemRow> rows) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(upsert)) {
+      for (ItemRow row : rows) {
+        ps.setObject(1, row.id());
+        ps.setString(2, row.title());
+        ps.setString(3, row.content());
+        ps.setString(4, row.status());
+        Sql.setUuid(ps, 5, row.categoryId());
+        Sql.setUuid(ps, 6, row.ownerId());
+        Sql.setTime(ps, 7, row.createdAt());
+        Sql.setTime(ps, 8, row.updatedAt());
+        Sql.setTime(ps, 9, row.deletedAt());
+        ps.setLong(10, row.version());
+        ps.setString(11, row.slug());
+        ps.setBoolean(12, row.slugLocked());
+        ps.addBatch();
+      }
+      ps.executeBatch();
     }
   }
 
-  private void tags(StatementBatches batches, java.util.UUID itemId, List<String> tags) throws SQLException {
-    for (String tag : tags) {
-      batches.add(addTag, ps -> {
-        ps.setObject(1, itemId);
-        ps.setString(2, tag);
-      });
+  /** Replaces the tags of the items whose tags the batch set; new items have none to clear. */
+  private void writeTags(Connection connection, Map<UUID, List<String>> tags, Map<UUID, ItemRow> before)
+      throws SQLException {
+    Object[] cleared = tags.keySet().stream().filter(before::containsKey).toArray();
+    if (cleared.length > 0) {
+      try (PreparedStatement ps = connection.prepareStatement(clearTags)) {
+        Array array = connection.createArrayOf("uuid", cleared);
+        ps.setArray(1, array);
+        ps.executeUpdate();
+        array.free();
+      }
+    }
+    try (PreparedStatement ps = connection.prepareStatement(addTag)) {
+      int count = 0;
+      for (Map.Entry<UUID, List<String>> entry : tags.entrySet()) {
+        for (String tag : entry.getValue()) {
+          ps.setObject(1, entry.getKey());
+          ps.setString(2, tag);
+          ps.addBatch();
+          count++;
+        }
+      }
+      if (count > 0) {
+        ps.executeBatch();
+      }
     }
   }
-
 }

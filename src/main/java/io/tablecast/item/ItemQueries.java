@@ -24,6 +24,7 @@ import javax.sql.DataSource;
 public final class ItemQueries {
   public static final Set<String> SORTABLE = Set.of("created_at", "updated_at", "title", "status");
   public static final String DEFAULT_SORT = "-created_at";
+  private static final String PUBLISHED = "published";
 
   /** Filters of GET /api/items; null means "any". */
   public record Filter(
@@ -32,11 +33,13 @@ public final class ItemQueries {
   /** Who is asking: editors and admins see every item, others published ones and their own. */
   public record Viewer(UUID userId, boolean seesAll) {}
 
-  private static final String SELECT =
-      "SELECT i.id, i.title, i.content, i.category_id, i.status, i.owner_id, i.version, i.created_at, i.updated_at,"
+  /** An item row {@code i} with its category's name and its tags; tags come from item_tags' primary key. */
+  private static final String COLUMNS =
+      "i.id, i.title, i.content, i.category_id, i.status, i.owner_id, i.version, i.created_at, i.updated_at,"
           + " i.deleted_at, c.name AS category_name,"
-          + " ARRAY(SELECT t.tag FROM read.item_tags t WHERE t.item_id = i.id ORDER BY t.tag) AS tags"
-          + " FROM read.items i LEFT JOIN read.categories c ON c.id = i.category_id AND c.deleted_at IS NULL";
+          + " ARRAY(SELECT t.tag FROM read.item_tags t WHERE t.item_id = i.id ORDER BY t.tag) AS tags";
+  private static final String CATEGORY =
+      " LEFT JOIN read.categories c ON c.id = i.category_id AND c.deleted_at IS NULL";
   /** The expression the trigram index items_search_idx is built on. */
   private static final String SEARCHED = "(lower(i.title) || ' ' || lower(i.content))";
 
@@ -49,7 +52,7 @@ public final class ItemQueries {
   /** The row, deleted or not; callers decide who may see it. */
   public Optional<ItemView> find(UUID id) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(SELECT + " WHERE i.id = ?")) {
+        PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM read.items i" + CATEGORY + " WHERE i.id = ?")) {
       ps.setObject(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -63,8 +66,10 @@ public final class ItemQueries {
     if (!params.includeDeleted()) {
       conditions.add("i.deleted_at IS NULL");
     }
-    if (!viewer.seesAll()) {
-      conditions.add("(i.status = 'published' OR i.owner_id = ?)");
+    if (!viewer.seesAll() && !PUBLISHED.equals(filter.status())) {
+      // Others' items are visible only when published: with a status filter other than
+      // published, only the viewer's own match (a condition the owner index serves).
+      conditions.add(filter.status() == null ? "(i.status = 'published' OR i.owner_id = ?)" : "i.owner_id = ?");
       values.add(viewer.userId());
     }
     if (filter.status() != null) {
@@ -99,8 +104,12 @@ public final class ItemQueries {
     // The sort column comes from SORTABLE, never from the request verbatim.
     String column = "i." + SORTABLE.stream().filter(params.sortField()::equals).findFirst().orElseThrow();
     String direction = params.descending() ? " DESC" : " ASC";
-    return Pages.fetch(dataSource, SELECT + where + " ORDER BY " + column + direction + ", i.id" + direction,
-        "SELECT count(*) FROM read.items i" + where, values, params, ItemQueries::row);
+    String order = " ORDER BY " + column + direction + ", i.id" + direction;
+    // The page is cut from items alone; the category join and the tags run for its rows only,
+    // not for the rows OFFSET skips.
+    String page = "SELECT " + COLUMNS + " FROM (SELECT * FROM read.items i" + where + order + " OFFSET ? LIMIT ?) i"
+        + CATEGORY + order;
+    return Pages.fetch(dataSource, new Pages.Query(page, "FROM read.items i" + where, values), params, ItemQueries::row);
   }
 
   /** The ids of items (deleted or not) whose row names the category. */

@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -189,6 +191,8 @@ public final class Generations {
         c.rollback();
         return;
       }
+      // Never live without its indexes (usually built already, right after the catch-up).
+      buildDeferredIndexes(c, projection, generation);
       try (PreparedStatement retire =
               c.prepareStatement(
                   "UPDATE journal.projection_generation SET state = 'retired', switched_at = now() "
@@ -206,6 +210,100 @@ public final class Generations {
       publishViews(c, projection, generation);
       c.commit();
     }
+  }
+
+  /**
+   * Drops the secondary (non-unique) indexes of a fresh building generation and keeps their
+   * definitions in the registry, in one transaction: the catch-up then maintains only the primary
+   * and unique keys, and {@link #buildDeferredIndexes} builds the rest once, before the switch.
+   */
+  public List<String> deferIndexes(String projection, int generation) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      lock(c, projection);
+      Map<String, String> indexes = new LinkedHashMap<>();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+                  + " JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
+                  + " WHERE n.nspname = ? AND t.relname <> 'flyway_schema_history' AND NOT i.indisunique"
+                  + " ORDER BY 1")) {
+        ps.setString(1, schema(projection, generation));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            indexes.put(rs.getString(1), rs.getString(2));
+          }
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE journal.projection_generation SET deferred_indexes = ? "
+                  + "WHERE projection_name = ? AND generation = ? AND state = 'building' AND deferred_indexes IS NULL")) {
+        ps.setArray(1, c.createArrayOf("text", indexes.values().toArray()));
+        ps.setString(2, projection);
+        ps.setInt(3, generation);
+        if (indexes.isEmpty() || ps.executeUpdate() == 0) {
+          c.rollback();
+          return List.of();
+        }
+      }
+      try (Statement s = c.createStatement()) {
+        for (String index : indexes.keySet()) {
+          s.execute("DROP INDEX " + index);
+        }
+      }
+      c.commit();
+      return List.copyOf(indexes.keySet());
+    }
+  }
+
+  /**
+   * Builds the indexes a rebuild deferred (if any are left), with {@code memoryBytes} of
+   * maintenance_work_mem; returns how many it built.
+   */
+  public int buildDeferredIndexes(String projection, int generation, long memoryBytes) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      lock(c, projection);
+      try (PreparedStatement ps = c.prepareStatement("SELECT set_config('maintenance_work_mem', ?, true)")) {
+        ps.setString(1, memoryBytes / 1024 + "kB");
+        ps.execute();
+      }
+      int built = buildDeferredIndexes(c, projection, generation);
+      c.commit();
+      return built;
+    }
+  }
+
+  private static int buildDeferredIndexes(Connection c, String projection, int generation) throws SQLException {
+    List<String> definitions = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT unnest(deferred_indexes) FROM journal.projection_generation WHERE projection_name = ? AND generation = ?")) {
+      ps.setString(1, projection);
+      ps.setInt(2, generation);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          definitions.add(rs.getString(1));
+        }
+      }
+    }
+    if (definitions.isEmpty()) {
+      return 0;
+    }
+    try (Statement s = c.createStatement()) {
+      for (String definition : definitions) {
+        s.execute(definition.replaceFirst("^CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "));
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE journal.projection_generation SET deferred_indexes = NULL WHERE projection_name = ? AND generation = ?")) {
+      ps.setString(1, projection);
+      ps.setInt(2, generation);
+      ps.executeUpdate();
+    }
+    return definitions.size();
   }
 
   /** Records why a verified rebuild was not switched (null: verified equal). */

@@ -56,13 +56,15 @@ public final class ProjectionRunner {
       int slice,
       boolean catchUp) {
     String tag = projection.tag(slice);
+    ProjectionId id = ProjectionId.of(projection.projectionName(generation), tag);
     Metrics metrics = Metrics.get(system);
     CommittedEvents<E> committed = new CommittedEvents<>(new FailureRecorder<>(dataSource),
         events -> metrics.projectionEventsProcessed(projection.name(), generation, slice, events));
-    SourceProvider<Offset, EventEnvelope<E>> events =
-        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    SourceProvider<Offset, EventEnvelope<E>> events = new JournalCatchUp<>(
+        system, id, EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag), dataSource,
+        settings.projections().catchUp());
     return JdbcProjection.groupedWithin(
-            ProjectionId.of(projection.projectionName(generation), tag),
+            id,
             events,
             () -> new PooledJdbcSession(dataSource),
             () -> new EventLocatingHandler<>(projection.handlerForSchema().apply(schema), committed::written),

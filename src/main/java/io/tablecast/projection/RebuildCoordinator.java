@@ -46,6 +46,7 @@ public final class RebuildCoordinator {
   private final ActorSystem<?> system;
   private final Settings settings;
   private final DataSource dataSource;
+  private final DataSource journalReads;
   private final List<ReadProjection<?>> projections;
   private final Generations generations;
   private final ProjectionMonitor monitor;
@@ -53,20 +54,25 @@ public final class RebuildCoordinator {
   private volatile List<ProjectionStatus> measured = List.of();
 
   private RebuildCoordinator(
-      ActorSystem<?> system, Settings settings, DataSource dataSource, List<ReadProjection<?>> projections) {
+      ActorSystem<?> system, Settings settings, DataSource dataSource, DataSource journalReads,
+      List<ReadProjection<?>> projections) {
     this.system = system;
     this.settings = settings;
     this.dataSource = dataSource;
+    this.journalReads = journalReads;
     this.projections = projections;
     this.generations = new Generations(dataSource);
     this.monitor = new ProjectionMonitor(dataSource, settings.projections().slices());
   }
 
-  /** Starts the runners of every kept generation and the periodic look at the registry. */
+  /**
+   * Starts the runners of every kept generation and the periodic look at the registry. Rows are
+   * written through {@code dataSource}; instances catching up read the journal through {@code journalReads}.
+   */
   public static RebuildCoordinator start(
-      ActorSystem<?> system, Settings settings, DataSource dataSource, List<ReadProjection<?>> projections)
-      throws SQLException {
-    RebuildCoordinator coordinator = new RebuildCoordinator(system, settings, dataSource, projections);
+      ActorSystem<?> system, Settings settings, DataSource dataSource, DataSource journalReads,
+      List<ReadProjection<?>> projections) throws SQLException {
+    RebuildCoordinator coordinator = new RebuildCoordinator(system, settings, dataSource, journalReads, projections);
     for (ReadProjection<?> projection : projections) {
       coordinator.startKept(projection);
     }
@@ -106,7 +112,10 @@ public final class RebuildCoordinator {
   /** Starts a rebuild: a new building generation, migrated and running from offset zero. */
   public Generation rebuild(ReadProjection<?> projection, boolean verify) throws SQLException, Refused {
     Generation next = generations.begin(projection.name(), verify);
-    log.info("Rebuilding {} into generation {} (schema {})", projection.name(), next.generation(), next.schema());
+    generations.migrate(projection.name(), next.generation());
+    List<String> deferred = generations.deferIndexes(projection.name(), next.generation());
+    log.info("Rebuilding {} into generation {} (schema {}); indexes built after the catch-up: {}",
+        projection.name(), next.generation(), next.schema(), deferred);
     ensureStarted(projection, next);
     return next;
   }
@@ -218,7 +227,7 @@ public final class RebuildCoordinator {
         return;
       }
       generations.migrate(projection.name(), generation.generation());
-      ProjectionRunner.start(system, settings, dataSource, projection, generation.generation(),
+      ProjectionRunner.start(system, settings, dataSource, journalReads, projection, generation.generation(),
           generation.state().equals(Generation.BUILDING));
       started.add(generation.projectionId());
     }
@@ -270,6 +279,16 @@ public final class RebuildCoordinator {
     ProjectionMonitor.Progress progress = monitor.progress(projection, building);
     if (progress.lagEvents() > settings.operations().switchAtLagEvents()) {
       return;
+    }
+    long start = System.nanoTime();
+    int built = generations.buildDeferredIndexes(projection.name(), building.generation(),
+        settings.operations().indexBuildMemoryBytes());
+    if (built > 0) {
+      log.info("Rebuild of {} caught up: built the {} deferred indexes of generation {} in {} ms", projection.name(), built,
+          building.generation(), (System.nanoTime() - start) / 1_000_000);
+      if (monitor.progress(projection, building).lagEvents() > settings.operations().switchAtLagEvents()) {
+        return; // writes came in meanwhile: switches on a next look, once caught up again
+      }
     }
     if (building.verify()) {
       if (building.verifyResult() != null) {

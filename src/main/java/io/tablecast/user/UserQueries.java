@@ -55,9 +55,10 @@ public final class UserQueries {
     // The sort column comes from SORTABLE, never from the request verbatim.
     String column = "u." + SORTABLE.stream().filter(params.sortField()::equals).findFirst().orElseThrow();
     String direction = params.descending() ? " DESC" : " ASC";
-    return Pages.fetch(dataSource, "SELECT " + COLUMNS + " FROM read.users u" + where
-        + " ORDER BY " + column + direction + ", u.id" + direction,
-        "SELECT count(*) FROM read.users u" + where, values, params, UserQueries::row);
+    String order = " ORDER BY " + column + direction + ", u.id" + direction;
+    // The page is cut from users alone; the roles are read for its rows only.
+    String page = "SELECT " + COLUMNS + " FROM (SELECT * FROM read.users u" + where + order + " OFFSET ? LIMIT ?) u" + order;
+    return Pages.fetch(dataSource, new Pages.Query(page, "FROM read.users u" + where, values), params, UserQueries::row);
   }
 
   private static UserView row(ResultSet rs) throws SQLException {

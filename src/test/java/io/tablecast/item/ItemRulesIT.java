@@ -239,6 +239,10 @@ class ItemRulesIT {
     // Visibility: other users do not see owner's draft; the owner does.
     assertEquals(5, other.get("/api/items?limit=500" + q).json().get("total").asLong());
     assertEquals(6, owner.get("/api/items?limit=500" + q).json().get("total").asLong());
+    // ... with a status filter too: others' drafts stay hidden, published ones are everyone's.
+    assertEquals(0, other.get("/api/items?status=draft" + q).json().get("total").asLong());
+    assertEquals(1, owner.get("/api/items?status=draft" + q).json().get("total").asLong());
+    assertEquals(5, other.get("/api/items?status=published" + q).json().get("total").asLong());
 
     // q: case-insensitive, over title and content.
     JsonNode found = other.get("/api/items?q=nEEdle" + run + "&sort=title").json();

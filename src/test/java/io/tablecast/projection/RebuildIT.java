@@ -226,4 +226,23 @@ class RebuildIT {
     eventually(WITHIN, () -> items().get("state").asText(), s -> s.equals("running"));
     assertTrue(live < verified);
   }
+
+  @Test
+  @Order(9)
+  void deletingACategoryDetachesItsItemsAfterTheLiveGenerationChangedAndTheFirstWasDropped() {
+    // By now generation 1, live when this node started, is dropped and another one is live.
+    assertEquals("dropped", Tables.text(db,
+        "SELECT state FROM journal.projection_generation WHERE projection_name = 'items' AND generation = 1"));
+    Api.Response category = api.post("/api/categories", "{\"name\":\"rebuilt-" + System.nanoTime() + "\"}");
+    assertEquals(201, category.status(), category.toString());
+    String categoryId = category.json().get("id").asText();
+    Api.Response item = api.post("/api/items",
+        "{\"title\":\"in a category\",\"content\":\"c\",\"category_id\":\"" + categoryId + "\"}");
+    assertEquals(201, item.status(), item.toString());
+    String itemId = item.json().get("id").asText();
+    eventually(WITHIN, () -> api.get("/api/items/" + itemId), r -> r.status() == 200);
+
+    assertEquals(200, api.delete("/api/categories/" + categoryId).status());
+    eventually(WITHIN, () -> api.get("/api/items/" + itemId).json().get("category_id"), JsonNode::isNull);
+  }
 }
