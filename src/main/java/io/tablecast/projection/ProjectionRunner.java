@@ -26,22 +26,22 @@ import javax.sql.DataSource;
 public final class ProjectionRunner {
   private ProjectionRunner() {}
 
+  /**
+   * {@code building}: a generation built from zero (a rebuild) commits in the bigger rebuild
+   * batches. Rows are written through {@code dataSource}; far-behind instances read the journal
+   * through {@code journalReads}.
+   */
   public static <E> void start(
-      ActorSystem<?> system, Settings settings, DataSource dataSource, ReadProjection<E> projection, int generation) {
-    start(system, settings, dataSource, projection, generation, false);
-  }
-
-  /** {@code catchUp}: a generation built from zero commits in the bigger rebuild batches. */
-  public static <E> void start(
-      ActorSystem<?> system, Settings settings, DataSource dataSource, ReadProjection<E> projection, int generation,
-      boolean catchUp) {
+      ActorSystem<?> system, Settings settings, DataSource dataSource, DataSource journalReads, ReadProjection<E> projection,
+      int generation, boolean building) {
     String schema = Generations.schema(projection.name(), generation);
     ShardedDaemonProcess.get(system)
         .init(
             ProjectionBehavior.Command.class,
             projection.projectionName(generation),
             settings.projections().slices(),
-            slice -> ProjectionBehavior.create(instance(system, settings, dataSource, projection, generation, schema, slice, catchUp)),
+            slice -> ProjectionBehavior.create(
+                instance(system, settings, dataSource, journalReads, projection, generation, schema, slice, building)),
             ShardedDaemonProcessSettings.create(system),
             Optional.of(ProjectionBehavior.stopMessage()));
   }
@@ -50,18 +50,19 @@ public final class ProjectionRunner {
       ActorSystem<?> system,
       Settings settings,
       DataSource dataSource,
+      DataSource journalReads,
       ReadProjection<E> projection,
       int generation,
       String schema,
       int slice,
-      boolean catchUp) {
+      boolean building) {
     String tag = projection.tag(slice);
     ProjectionId id = ProjectionId.of(projection.projectionName(generation), tag);
     Metrics metrics = Metrics.get(system);
     CommittedEvents<E> committed = new CommittedEvents<>(new FailureRecorder<>(dataSource),
         events -> metrics.projectionEventsProcessed(projection.name(), generation, slice, events));
     SourceProvider<Offset, EventEnvelope<E>> events = new JournalCatchUp<>(
-        system, id, EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag), dataSource,
+        system, id, EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag), journalReads,
         settings.projections().catchUp());
     return JdbcProjection.groupedWithin(
             id,
@@ -70,8 +71,8 @@ public final class ProjectionRunner {
             () -> new EventLocatingHandler<>(projection.handlerForSchema().apply(schema), committed::written),
             system)
         .withGroup(
-            catchUp ? settings.operations().rebuildGroupAfterEnvelopes() : settings.projections().groupAfterEnvelopes(),
-            catchUp ? settings.operations().rebuildGroupAfterDuration() : settings.projections().groupAfterDuration())
+            building ? settings.operations().rebuildGroupAfterEnvelopes() : settings.projections().groupAfterEnvelopes(),
+            building ? settings.operations().rebuildGroupAfterDuration() : settings.projections().groupAfterDuration())
         // A poison event is retried a few times, then the instance fails (reported with the event)
         // and restarts from its committed offset after the restart backoff: never skipped.
         .withRecoveryStrategy(
