@@ -111,6 +111,11 @@ public record Settings(
   }
 
   /** How an aggregate restarts after its journal failed (persist or recovery). */
+  /** How often each node measures its projections (lag, rebuild progress, state) for GET /metrics. */
+  public java.time.Duration projectionMetricsInterval() {
+    return config.getDuration("tablecast.projections.metrics-interval");
+  }
+
   public akka.actor.typed.BackoffSupervisorStrategy aggregateRestartBackoff() {
     Config b = config.getConfig("tablecast.aggregates.restart-backoff");
     return akka.actor.typed.SupervisorStrategy.restartWithBackoff(

@@ -118,7 +118,7 @@ public final class Tablecast {
       CategoryDetacher.start(system, settings, database.dataSource());
       Reservations reservations = new Reservations(system, settings);
       Categories categories = new Categories(system, settings, reservations);
-      Metrics metrics = new Metrics();
+      Metrics metrics = Metrics.get(system);
       metrics.databasePool(database.pool());
       ItemRoutes items = new ItemRoutes(system, settings, metrics, new ItemQueries(database.dataSource()), categories);
       CategoryRoutes categoryRoutes = new CategoryRoutes(system, settings, categories, new CategoryQueries(database.dataSource()));

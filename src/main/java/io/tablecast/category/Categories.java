@@ -10,7 +10,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** Category commands that also reserve or free the name; routes use these, never the aggregate directly. */
+/**
+ * Category commands that also reserve or free the name; routes use these, never the aggregate
+ * directly. {@code requestId}: the HTTP request the command is sent for (null if none).
+ */
 public final class Categories {
   private final ClusterSharding sharding;
   private final Reservations reservations;
@@ -26,17 +29,17 @@ public final class Categories {
     return Reservations.key(Category.NAME_KIND, Category.nameKey(name));
   }
 
-  public CompletionStage<Category.Reply> create(String name, String description) {
+  public CompletionStage<Category.Reply> create(String name, String description, String requestId) {
     UUID id = UUID.randomUUID();
     String key = key(name);
-    return reservations.reserve(key, id, holder -> stillHolds(holder, name)).thenCompose(reserved -> {
+    return reservations.reserve(key, id, holder -> stillHolds(holder, name), requestId).thenCompose(reserved -> {
       if (!reserved) {
         return CompletableFuture.completedFuture(nameTaken(name));
       }
-      return category(id).<Category.Reply>ask(reply -> new Category.Create(name, description, reply), askTimeout)
+      return category(id).<Category.Reply>ask(reply -> new Category.Create(name, description, requestId, reply), askTimeout)
           .thenCompose(reply -> (reply instanceof Category.Accepted
-                  ? reservations.confirm(key, id)
-                  : reservations.release(key, id))
+                  ? reservations.confirm(key, id, requestId)
+                  : reservations.release(key, id, requestId))
               .thenApply(done -> reply));
     });
   }
@@ -46,57 +49,60 @@ public final class Categories {
   }
 
   /** A rename reserves the new name first and frees the old one after. */
-  public CompletionStage<Category.Reply> update(UUID id, Category.Changes changes, Long expectedVersion) {
+  public CompletionStage<Category.Reply> update(
+      UUID id, Category.Changes changes, Long expectedVersion, String requestId) {
     if (changes.name() == null) {
-      return send(id, changes, expectedVersion);
+      return send(id, changes, expectedVersion, requestId);
     }
     return get(id).thenCompose(current -> {
       if (!(current instanceof Category.Accepted a) || !a.category().active()
           || key(a.category().name()).equals(key(changes.name()))) {
-        return send(id, changes, expectedVersion);
+        return send(id, changes, expectedVersion, requestId);
       }
       String oldKey = key(a.category().name());
       String newKey = key(changes.name());
-      return reservations.reserve(newKey, id, holder -> stillHolds(holder, changes.name())).thenCompose(reserved -> {
+      return reservations.reserve(newKey, id, holder -> stillHolds(holder, changes.name()), requestId).thenCompose(reserved -> {
         if (!reserved) {
           return CompletableFuture.completedFuture(nameTaken(changes.name()));
         }
-        return send(id, changes, expectedVersion).thenCompose(reply -> reply instanceof Category.Accepted
-            ? reservations.confirm(newKey, id).thenCompose(ok -> reservations.release(oldKey, id)).thenApply(ok -> reply)
-            : reservations.release(newKey, id).thenApply(ok -> reply));
+        return send(id, changes, expectedVersion, requestId).thenCompose(reply -> reply instanceof Category.Accepted
+            ? reservations.confirm(newKey, id, requestId)
+                .thenCompose(ok -> reservations.release(oldKey, id, requestId)).thenApply(ok -> reply)
+            : reservations.release(newKey, id, requestId).thenApply(ok -> reply));
       });
     });
   }
 
   /** Soft delete; the name becomes free. Items are detached by {@link CategoryDetacher}. */
-  public CompletionStage<Category.Reply> delete(UUID id, Long expectedVersion) {
-    return category(id).<Category.Reply>ask(reply -> new Category.Delete(expectedVersion, reply), askTimeout)
+  public CompletionStage<Category.Reply> delete(UUID id, Long expectedVersion, String requestId) {
+    return category(id).<Category.Reply>ask(reply -> new Category.Delete(expectedVersion, requestId, reply), askTimeout)
         .thenCompose(reply -> reply instanceof Category.Accepted a
-            ? reservations.release(key(a.category().name()), id).thenApply(ok -> reply)
+            ? reservations.release(key(a.category().name()), id, requestId).thenApply(ok -> reply)
             : CompletableFuture.completedFuture(reply));
   }
 
-  public CompletionStage<Category.Reply> restore(UUID id, Long expectedVersion) {
+  public CompletionStage<Category.Reply> restore(UUID id, Long expectedVersion, String requestId) {
     return get(id).thenCompose(current -> {
       if (!(current instanceof Category.Accepted a) || !a.category().deleted()) {
-        return category(id).<Category.Reply>ask(reply -> new Category.Restore(expectedVersion, reply), askTimeout);
+        return category(id).<Category.Reply>ask(reply -> new Category.Restore(expectedVersion, requestId, reply), askTimeout);
       }
       String name = a.category().name();
-      return reservations.reserve(key(name), id, holder -> stillHolds(holder, name)).thenCompose(reserved -> {
+      return reservations.reserve(key(name), id, holder -> stillHolds(holder, name), requestId).thenCompose(reserved -> {
         if (!reserved) {
           return CompletableFuture.completedFuture(new Category.Rejected(Category.Rejection.ALREADY_EXISTS,
               "another category is named '" + name + "' now; category " + id + " cannot be restored"));
         }
-        return category(id).<Category.Reply>ask(reply -> new Category.Restore(expectedVersion, reply), askTimeout)
+        return category(id).<Category.Reply>ask(reply -> new Category.Restore(expectedVersion, requestId, reply), askTimeout)
             .thenCompose(reply -> reply instanceof Category.Accepted
-                ? reservations.confirm(key(name), id).thenApply(ok -> reply)
+                ? reservations.confirm(key(name), id, requestId).thenApply(ok -> reply)
                 : CompletableFuture.completedFuture(reply));
       });
     });
   }
 
-  private CompletionStage<Category.Reply> send(UUID id, Category.Changes changes, Long expectedVersion) {
-    return category(id).ask(reply -> new Category.Update(changes, expectedVersion, reply), askTimeout);
+  private CompletionStage<Category.Reply> send(
+      UUID id, Category.Changes changes, Long expectedVersion, String requestId) {
+    return category(id).ask(reply -> new Category.Update(changes, expectedVersion, requestId, reply), askTimeout);
   }
 
   private CompletionStage<Boolean> stillHolds(UUID holder, String name) {

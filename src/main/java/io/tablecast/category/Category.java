@@ -4,6 +4,8 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -14,10 +16,13 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.tablecast.EntityLog;
 import io.tablecast.EventTime;
 import io.tablecast.FieldError;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
+import io.tablecast.Traced;
+import io.tablecast.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,16 +55,18 @@ public final class Category
 
   public sealed interface Command extends JsonSerializable {}
 
-  public record Create(String name, String description, ActorRef<Reply> replyTo) implements Command {}
+  public record Create(String name, String description, String requestId, ActorRef<Reply> replyTo)
+      implements Command, Traced {}
 
   /** Only the fields sent change; {@code descriptionSent} tells "clear the description" from "leave it". */
-  public record Update(Changes changes, Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
+  public record Update(Changes changes, Long expectedVersion, String requestId, ActorRef<Reply> replyTo)
+      implements Command, Traced {}
 
   public record Changes(String name, boolean descriptionSent, String description) {}
 
-  public record Delete(Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
+  public record Delete(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
-  public record Restore(Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
+  public record Restore(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
@@ -172,18 +179,21 @@ public final class Category
   }
 
   public static Behavior<Command> create(String categoryId, Settings settings) {
-    return new Category(categoryId, settings);
+    return Behaviors.setup(ctx -> new Category(categoryId, settings, ctx));
   }
 
   private final UUID categoryId;
   private final Settings settings;
+  private final EntityLog log;
 
-  private Category(String categoryId, Settings settings) {
+  private Category(String categoryId, Settings settings, ActorContext<Command> ctx) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), categoryId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.categoryId = UUID.fromString(categoryId);
     this.settings = settings;
+    this.log = new EntityLog(
+        "category", persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
   }
 
   @Override
@@ -216,8 +226,7 @@ public final class Category
     builder
         .forState(state -> !state.exists())
         .onCommand(Create.class, this::onCreate)
-        .onCommand(StillHolds.class, (state, cmd) ->
-            Effect().persist(new Voided(categoryId, EventTime.now())).thenReply(cmd.replyTo(), s -> new Holds(false)))
+        .onCommand(StillHolds.class, this::onVoid)
         .onAnyCommand(this::notFound);
     builder
         .forState(State::deleted)
@@ -235,7 +244,15 @@ public final class Category
         .onCommand(StillHolds.class, (state, cmd) ->
             Effect().reply(cmd.replyTo(), new Holds(!state.deleted() && nameKey(state.name()).equals(nameKey(cmd.name())))))
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Accepted(state)));
-    return builder.build();
+    return Traced.inMdc(builder.build());
+  }
+
+  /** Asked whether a category that never came to exist holds its name: it never will. */
+  private ReplyEffect<Event, State> onVoid(State state, StillHolds cmd) {
+    Voided voided = new Voided(categoryId, EventTime.now());
+    return Effect().persist(voided)
+        .thenRun(s -> log.persisted(voided, null))
+        .thenReply(cmd.replyTo(), s -> new Holds(false));
   }
 
   private ReplyEffect<Event, State> onCreate(State state, Create cmd) {
@@ -246,7 +263,7 @@ public final class Category
     if (!errors.isEmpty()) {
       return invalid(cmd.replyTo(), errors);
     }
-    return persistAndReply(new Created(categoryId, cmd.name().trim(), cmd.description(), EventTime.now()), cmd.replyTo());
+    return persistAndReply(new Created(categoryId, cmd.name().trim(), cmd.description(), EventTime.now()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
@@ -266,25 +283,27 @@ public final class Category
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(categoryId, name, description, changed, EventTime.now()), cmd.replyTo());
+    return persistAndReply(new Updated(categoryId, name, description, changed, EventTime.now()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Deleted(categoryId, state.name(), EventTime.now()), cmd.replyTo());
+    return persistAndReply(new Deleted(categoryId, state.name(), EventTime.now()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Restored(categoryId, EventTime.now()), cmd.replyTo());
+    return persistAndReply(new Restored(categoryId, EventTime.now()), cmd, cmd.replyTo());
   }
 
-  private ReplyEffect<Event, State> persistAndReply(Event event, ActorRef<Reply> replyTo) {
-    return Effect().persist(event).thenReply(replyTo, Accepted::new);
+  private ReplyEffect<Event, State> persistAndReply(Event event, Traced cmd, ActorRef<Reply> replyTo) {
+    return Effect().persist(event)
+        .thenRun(state -> log.persisted(event, cmd.requestId()))
+        .thenReply(replyTo, Accepted::new);
   }
 
   private static boolean stale(State state, Long expectedVersion) {
@@ -320,6 +339,7 @@ public final class Category
   }
 
   private ReplyEffect<Event, State> reject(ActorRef<Reply> replyTo, Rejection reason, String message) {
+    log.rejected(reason, message);
     return Effect().reply(replyTo, new Rejected(reason, message));
   }
 

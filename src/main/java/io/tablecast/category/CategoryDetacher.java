@@ -86,7 +86,7 @@ public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.E
     int detached = 0;
     for (UUID itemId : items.inCategory(deleted.categoryId())) {
       Item.Reply reply = sharding.entityRefFor(Item.ENTITY_TYPE_KEY, itemId.toString())
-          .<Item.Reply>ask(replyTo -> new Item.DetachCategory(deleted.categoryId(), replyTo), askTimeout)
+          .<Item.Reply>ask(replyTo -> new Item.DetachCategory(deleted.categoryId(), null, replyTo), askTimeout)
           .toCompletableFuture()
           .get(askTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
       if (reply instanceof Item.Accepted) {

@@ -67,9 +67,9 @@ public final class CategoryRoutes extends ApiDirectives {
         pathEndOrSingleSlash(() -> concat(
             get(() -> auth.authenticated(p -> parameterMap(query -> find(p, id, query)))),
             patch(() -> curator(p -> ifMatch(version -> entity(Json.body(JsonNode.class), body -> update(id, body, version))))),
-            delete(() -> curator(p -> ifMatch(version -> respond(categories.delete(id, version), StatusCodes.OK)))))),
+            delete(() -> curator(p -> ifMatch(version -> requestId(request -> respond(categories.delete(id, version, request), StatusCodes.OK))))))),
         path("restore", () -> post(() -> curator(p -> ifMatch(version ->
-            respond(categories.restore(id, version), StatusCodes.OK))))));
+            requestId(request -> respond(categories.restore(id, version, request), StatusCodes.OK)))))));
   }
 
   private Route create(JsonNode body) {
@@ -87,7 +87,7 @@ public final class CategoryRoutes extends ApiDirectives {
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
-    return respond(categories.create(name, description), StatusCodes.CREATED);
+    return requestId(request -> respond(categories.create(name, description, request), StatusCodes.CREATED));
   }
 
   private Route update(UUID id, JsonNode body, Long version) {
@@ -106,7 +106,7 @@ public final class CategoryRoutes extends ApiDirectives {
       return invalid(errors);
     }
     Category.Changes changes = new Category.Changes(name, body.has("description"), description);
-    return respond(categories.update(id, changes, version), StatusCodes.OK);
+    return requestId(request -> respond(categories.update(id, changes, version, request), StatusCodes.OK));
   }
 
   private static void fields(JsonNode body, List<FieldError> errors) {

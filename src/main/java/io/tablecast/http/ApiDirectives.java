@@ -38,6 +38,11 @@ public abstract class ApiDirectives extends AllDirectives {
     });
   }
 
+  /** The request's id (X-Request-Id, as {@link HttpServer} assigned it), for the commands it sends; null outside it. */
+  protected Route requestId(Function<String, Route> inner) {
+    return optionalHeaderValueByName(HttpServer.REQUEST_ID_HEADER, id -> inner.apply(id.orElse(null)));
+  }
+
   protected static HttpResponse withETag(HttpResponse response, long version) {
     return response.addHeader(ETag.create(EntityTag.create(Long.toString(version), false)));
   }

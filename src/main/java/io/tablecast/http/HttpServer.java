@@ -15,6 +15,7 @@ import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.pattern.AskTimeoutException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tablecast.Settings;
+import io.tablecast.Traced;
 import io.tablecast.metrics.Metrics;
 import io.tablecast.metrics.RouteLabel;
 import java.util.UUID;
@@ -37,6 +38,7 @@ public final class HttpServer extends AllDirectives {
   /** What clients are told to wait after a fault that passes by itself (database away, node busy). */
   private static final long RETRY_AFTER_SECONDS = 2;
 
+  public static final String REQUEST_ID_HEADER = "X-Request-Id";
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private final Metrics metrics;
@@ -63,12 +65,13 @@ public final class HttpServer extends AllDirectives {
 
   /**
    * Every request gets a request id (the client's X-Request-Id if it sent a sane one), echoed in
-   * the response and written with any fault it causes; its route, status and latency are counted.
+   * the response and written with any fault it causes; the routes see it as the request's
+   * X-Request-Id and pass it on in their commands. Its route, status and latency are counted.
    */
   private Route observed(Route api) {
     return extractRequest(request -> {
       long began = System.nanoTime();
-      String requestId = request.getHeader("X-Request-Id")
+      String requestId = request.getHeader(REQUEST_ID_HEADER)
           .map(h -> h.value())
           .filter(id -> REQUEST_ID.matcher(id).matches())
           .orElseGet(() -> UUID.randomUUID().toString());
@@ -77,9 +80,11 @@ public final class HttpServer extends AllDirectives {
       return mapResponse(
           response -> {
             metrics.httpRequest(method, route, response.status().intValue(), (System.nanoTime() - began) / 1e9);
-            return response.addHeader(RawHeader.create("X-Request-Id", requestId));
+            return response.addHeader(RawHeader.create(REQUEST_ID_HEADER, requestId));
           },
-          () -> handleExceptions(exceptions(requestId), () -> handleRejections(rejections(), () -> api)));
+          () -> mapRequest(
+              r -> r.removeHeader(REQUEST_ID_HEADER).addHeader(RawHeader.create(REQUEST_ID_HEADER, requestId)),
+              () -> handleExceptions(exceptions(requestId), () -> handleRejections(rejections(), () -> api))));
     });
   }
 
@@ -130,11 +135,11 @@ public final class HttpServer extends AllDirectives {
   private ExceptionHandler exceptions(String requestId) {
     return ExceptionHandler.newBuilder()
         .matchAny(e -> {
-          MDC.put("request_id", requestId);
+          MDC.put(Traced.MDC_KEY, requestId);
           try {
             return complete(forFault(unwrap(e)));
           } finally {
-            MDC.remove("request_id");
+            MDC.remove(Traced.MDC_KEY);
           }
         })
         .build();

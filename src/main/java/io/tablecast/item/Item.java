@@ -3,7 +3,7 @@ package io.tablecast.item;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
@@ -17,10 +17,13 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.Recovery;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.tablecast.EntityLog;
 import io.tablecast.EventTime;
 import io.tablecast.FieldError;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
+import io.tablecast.Traced;
+import io.tablecast.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,21 +50,23 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   public sealed interface Command extends JsonSerializable {}
 
   public record Create(
-      String title, String content, String status, UUID categoryId, UUID ownerId, List<String> tags, ActorRef<Reply> replyTo)
-      implements Command {}
+      String title, String content, String status, UUID categoryId, UUID ownerId, List<String> tags, String requestId,
+      ActorRef<Reply> replyTo)
+      implements Command, Traced {}
 
   /** Only non-null fields change; {@code categoryIdSent} tells "clear the category" from "leave it". */
-  public record Update(Changes changes, Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
+  public record Update(Changes changes, Long expectedVersion, String requestId, ActorRef<Reply> replyTo)
+      implements Command, Traced {}
 
   /** {@code tags} null leaves them; a list replaces them. */
   public record Changes(String title, String content, String status, boolean categoryIdSent, UUID categoryId, List<String> tags) {}
 
   /** The category was deleted: like ON DELETE SET NULL, but recorded in the item's history. Idempotent. */
-  public record DetachCategory(UUID categoryId, ActorRef<Reply> replyTo) implements Command {}
+  public record DetachCategory(UUID categoryId, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
-  public record Delete(Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
+  public record Delete(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
-  public record Restore(Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
+  public record Restore(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
@@ -214,7 +219,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   }
 
   public static Behavior<Command> create(String itemId, Settings settings) {
-    return new Item(itemId, settings, false);
+    return Behaviors.setup(ctx -> new Item(itemId, settings, false, ctx));
   }
 
   /**
@@ -225,20 +230,21 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
    * rejected as ALREADY_EXISTS. Any other first command recovers from the latest snapshot.
    */
   public static Behavior<Command> entity(String itemId, Settings settings) {
-    return Behaviors.withStash(1, stash -> Behaviors.receive(Command.class)
+    return Behaviors.setup(ctx -> Behaviors.withStash(1, stash -> Behaviors.receive(Command.class)
         .onAnyMessage(first -> {
           stash.stash(first);
-          return stash.unstashAll(new Item(itemId, settings, first instanceof Create));
+          return stash.unstashAll(new Item(itemId, settings, first instanceof Create, ctx));
         })
-        .build());
+        .build()));
   }
 
   private final UUID itemId;
   private final Settings settings;
   private final String tag;
   private final boolean startedByCreate;
+  private final EntityLog log;
 
-  private Item(String itemId, Settings settings, boolean startedByCreate) {
+  private Item(String itemId, Settings settings, boolean startedByCreate, ActorContext<Command> ctx) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), itemId),
         settings.aggregateRestartBackoff());
@@ -246,6 +252,8 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     this.settings = settings;
     this.tag = TAG_PREFIX + "-" + Math.floorMod(itemId.hashCode(), settings.projections().slices());
     this.startedByCreate = startedByCreate;
+    this.log = new EntityLog(
+        "item", persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
   }
 
   @Override
@@ -301,7 +309,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
             reject(cmd.replyTo(), Rejection.ALREADY_EXISTS, "item " + itemId + " already exists"))
         .onCommand(DetachCategory.class, this::onDetachCategory)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Accepted(state)));
-    return builder.build();
+    return Traced.inMdc(builder.build());
   }
 
   private ReplyEffect<Event, State> onCreate(State state, Create cmd) {
@@ -313,7 +321,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     String status = cmd.status() == null ? "draft" : cmd.status();
     List<String> tags = tagsOf(canonicalTags(cmd.tags()));
     return persistAndReply(
-        new Created(itemId, cmd.title(), cmd.content(), status, cmd.categoryId(), cmd.ownerId(), tags, EventTime.now()), cmd.replyTo());
+        new Created(itemId, cmd.title(), cmd.content(), status, cmd.categoryId(), cmd.ownerId(), tags, EventTime.now()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
@@ -344,32 +352,34 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(itemId, title, content, status, categoryId, tags, changed, EventTime.now()), cmd.replyTo());
+    return persistAndReply(new Updated(itemId, title, content, status, categoryId, tags, changed, EventTime.now()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDetachCategory(State state, DetachCategory cmd) {
     if (!cmd.categoryId().equals(state.categoryId())) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new CategoryDetached(itemId, cmd.categoryId(), EventTime.now()), cmd.replyTo());
+    return persistAndReply(new CategoryDetached(itemId, cmd.categoryId(), EventTime.now()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Deleted(itemId, EventTime.now()), cmd.replyTo());
+    return persistAndReply(new Deleted(itemId, EventTime.now()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Restored(itemId, EventTime.now()), cmd.replyTo());
+    return persistAndReply(new Restored(itemId, EventTime.now()), cmd, cmd.replyTo());
   }
 
-  private ReplyEffect<Event, State> persistAndReply(Event event, ActorRef<Reply> replyTo) {
-    return Effect().persist(event).thenReply(replyTo, Accepted::new);
+  private ReplyEffect<Event, State> persistAndReply(Event event, Traced cmd, ActorRef<Reply> replyTo) {
+    return Effect().persist(event)
+        .thenRun(state -> log.persisted(event, cmd.requestId()))
+        .thenReply(replyTo, Accepted::new);
   }
 
   private static boolean stale(State state, Long expectedVersion) {
@@ -393,6 +403,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   }
 
   private ReplyEffect<Event, State> reject(ActorRef<Reply> replyTo, Rejection reason, String message) {
+    log.rejected(reason, message);
     return Effect().reply(replyTo, new Rejected(reason, message));
   }
 

@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -88,9 +89,9 @@ public final class ItemRoutes extends ApiDirectives {
             get(() -> parameterMap(query -> find(principal, id, query))),
             patch(() -> ifMatch(version -> entity(Json.body(JsonNode.class), body -> update(principal, id, body, version)))),
             delete(() -> ifMatch(version -> writable(principal, id, state ->
-                command(id, reply -> new Item.Delete(version, reply), StatusCodes.OK)))))),
+                command(id, (request, reply) -> new Item.Delete(version, request, reply), StatusCodes.OK)))))),
         path("restore", () -> post(() -> ifMatch(version -> writable(principal, id, state ->
-            command(id, reply -> new Item.Restore(version, reply), StatusCodes.OK))))),
+            command(id, (request, reply) -> new Item.Restore(version, request, reply), StatusCodes.OK))))),
         path("history", () -> get(() -> visible(principal, id, state ->
             completeWithFuture(history.of(id).thenApply(events -> Json.response(StatusCodes.OK, events)))))));
   }
@@ -131,8 +132,8 @@ public final class ItemRoutes extends ApiDirectives {
       return invalid(errors);
     }
     UUID id = UUID.randomUUID();
-    return withCategory(body.categoryId(), () -> command(id, reply -> new Item.Create(
-        body.title(), body.content(), body.status(), body.categoryId(), principal.userId(), body.tags(), reply),
+    return withCategory(body.categoryId(), () -> command(id, (request, reply) -> new Item.Create(
+        body.title(), body.content(), body.status(), body.categoryId(), principal.userId(), body.tags(), request, reply),
         StatusCodes.CREATED));
   }
 
@@ -180,7 +181,7 @@ public final class ItemRoutes extends ApiDirectives {
     Item.Changes changes = new Item.Changes(title, content, status, categorySent, categoryId, tags);
     UUID newCategory = categoryId;
     return writable(principal, id, state -> withCategory(newCategory, () ->
-        command(id, reply -> new Item.Update(changes, expectedVersion, reply), StatusCodes.OK)));
+        command(id, (request, reply) -> new Item.Update(changes, expectedVersion, request, reply), StatusCodes.OK)));
   }
 
   /** A string field; null (or JSON null, which these fields do not accept) is an error when sent. */
@@ -211,17 +212,21 @@ public final class ItemRoutes extends ApiDirectives {
     });
   }
 
-  private Route command(UUID id, akka.japi.function.Function<ActorRef<Item.Reply>, Item.Command> command, StatusCode success) {
-    CompletionStage<HttpResponse> response = item(id).ask(command::apply, askTimeout)
-        .whenComplete((reply, failure) -> metrics.command("item", outcome(reply)))
-        .thenCompose(reply -> {
-      if (reply instanceof Item.Accepted accepted) {
-        return view(accepted.item()).thenApply(view -> withETag(Json.response(success, view), view.version())
-            .addHeader(Location.create("/api/items/" + id)));
-      }
-      return CompletableFuture.completedFuture(rejection((Item.Rejected) reply));
+  /** Sends a command built from the request id and the reply address; answers with the item or the rejection. */
+  private Route command(
+      UUID id, BiFunction<String, ActorRef<Item.Reply>, Item.Command> command, StatusCode success) {
+    return requestId(requestId -> {
+      CompletionStage<HttpResponse> response = item(id).<Item.Reply>ask(reply -> command.apply(requestId, reply), askTimeout)
+          .whenComplete((reply, failure) -> metrics.command("item", outcome(reply)))
+          .thenCompose(reply -> {
+        if (reply instanceof Item.Accepted accepted) {
+          return view(accepted.item(), requestId).thenApply(view -> withETag(Json.response(success, view), view.version())
+              .addHeader(Location.create("/api/items/" + id)));
+        }
+        return CompletableFuture.completedFuture(rejection((Item.Rejected) reply));
+      });
+      return completeWithFuture(response);
     });
-    return completeWithFuture(response);
   }
 
   private static String outcome(Item.Reply reply) {
@@ -237,7 +242,7 @@ public final class ItemRoutes extends ApiDirectives {
    * detached here: the category's deletion came first in the journal, so the CategoryDetacher
    * would not see this write.
    */
-  private CompletionStage<ItemView> view(Item.State state) {
+  private CompletionStage<ItemView> view(Item.State state, String requestId) {
     if (state.categoryId() == null) {
       return CompletableFuture.completedFuture(ItemView.of(state, null));
     }
@@ -245,7 +250,7 @@ public final class ItemRoutes extends ApiDirectives {
       if (reply instanceof Category.Accepted a && a.category().active()) {
         return CompletableFuture.completedFuture(ItemView.of(state, a.category().name()));
       }
-      return item(state.id()).<Item.Reply>ask(r -> new Item.DetachCategory(state.categoryId(), r), askTimeout)
+      return item(state.id()).<Item.Reply>ask(r -> new Item.DetachCategory(state.categoryId(), requestId, r), askTimeout)
           .thenApply(detached -> ItemView.of(detached instanceof Item.Accepted d ? d.item() : state, null));
     });
   }

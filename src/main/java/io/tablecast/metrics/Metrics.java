@@ -1,5 +1,8 @@
 package io.tablecast.metrics;
 
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Extension;
+import akka.actor.typed.ExtensionId;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -8,20 +11,36 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tablecast.projection.ProjectionStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The node's Prometheus metrics: one registry per node (so several nodes can share a JVM in
- * tests), served in text format at GET /metrics.
+ * The node's Prometheus metrics: one registry per node, i.e. per actor system (so several nodes
+ * can share a JVM in tests), served in text format at GET /metrics.
  */
-public final class Metrics {
+public final class Metrics implements Extension {
+  private static final ExtensionId<Metrics> ID =
+      new ExtensionId<>() {
+        @Override
+        public Metrics createExtension(ActorSystem<?> system) {
+          return new Metrics();
+        }
+      };
+
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter httpRequests;
   private final Histogram httpDuration;
   private final Counter commands;
+  private final Counter eventsPersisted;
+  private final Counter projectionEvents;
+
+  public static Metrics get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
 
   public Metrics() {
     JvmMetrics.builder().register(registry);
@@ -41,6 +60,16 @@ public final class Metrics {
         .help("Commands sent to aggregates, by aggregate and outcome (accepted, a rejection reason, or failed)")
         .labelNames("aggregate", "outcome")
         .register(registry);
+    eventsPersisted = Counter.builder()
+        .name("tablecast_events_persisted_total")
+        .help("Events written to the journal by this node's entities, by aggregate type")
+        .labelNames("aggregate")
+        .register(registry);
+    projectionEvents = Counter.builder()
+        .name("tablecast_projection_events_processed_total")
+        .help("Events this node's projection instances wrote to their read tables and committed, by projection, generation and slice")
+        .labelNames("projection", "generation", "slice")
+        .register(registry);
   }
 
   public void httpRequest(String method, String route, int status, double seconds) {
@@ -50,6 +79,68 @@ public final class Metrics {
 
   public void command(String aggregate, String outcome) {
     commands.labelValues(aggregate, outcome).inc();
+  }
+
+  public void eventPersisted(String aggregate) {
+    eventsPersisted.labelValues(aggregate).inc();
+  }
+
+  public void projectionEventsProcessed(String projection, int generation, int slice, long events) {
+    projectionEvents.labelValues(projection, Integer.toString(generation), Integer.toString(slice)).inc(events);
+  }
+
+  /**
+   * Where the projections stand, from the last measurement ({@code latest} must only return what
+   * was measured before, never query): lag per live slice, progress of building generations, and
+   * the state of each projection as one gauge per state (1 for the current one).
+   */
+  public void projections(Supplier<List<ProjectionStatus>> latest) {
+    GaugeWithCallback.builder()
+        .name("tablecast_projection_lag_events")
+        .help("Events of the journal the live generation has not processed yet, by projection and slice")
+        .labelNames("projection", "slice")
+        .callback(callback -> latest.get().forEach(p -> p.slices().forEach(s ->
+            callback.call(s.lagEvents(), p.name(), slice(s.key())))))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("tablecast_projection_lag_seconds")
+        .help("Age of the oldest event the live generation has not processed yet (0 when caught up), by projection and slice")
+        .labelNames("projection", "slice")
+        .callback(callback -> latest.get().forEach(p -> p.slices().forEach(s ->
+            callback.call(s.lagSeconds(), p.name(), slice(s.key())))))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("tablecast_projection_rebuild_events_done")
+        .help("Events a building generation has processed, by projection and generation")
+        .labelNames("projection", "generation")
+        .callback(callback -> latest.get().stream().filter(p -> p.rebuild() != null).forEach(p ->
+            callback.call(p.rebuild().eventsDone(), p.name(), Integer.toString(p.rebuild().generation()))))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("tablecast_projection_rebuild_events_target")
+        .help("Events a building generation must have processed to be caught up (the journal's events of its tags), by projection and generation")
+        .labelNames("projection", "generation")
+        .callback(callback -> latest.get().stream().filter(p -> p.rebuild() != null).forEach(p ->
+            callback.call(p.rebuild().eventsTotal(), p.name(), Integer.toString(p.rebuild().generation()))))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("tablecast_projection_state")
+        .help("1 for the state each projection is in (running, paused, rebuilding, failed), 0 for the others")
+        .labelNames("projection", "state")
+        .callback(callback -> latest.get().forEach(p -> ProjectionStatus.STATES.forEach(state ->
+            callback.call(state.equals(p.state()) ? 1 : 0, p.name(), state))))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("tablecast_projection_live_generation")
+        .help("The generation queries read, by projection")
+        .labelNames("projection")
+        .callback(callback -> latest.get().forEach(p -> callback.call(p.generation(), p.name())))
+        .register(registry);
+  }
+
+  /** A slice's number from its event tag ({@code item-2} is slice 2). */
+  private static String slice(String tag) {
+    return tag.substring(tag.lastIndexOf('-') + 1);
   }
 
   /** Connections of the pool that projections and queries use. */

@@ -14,6 +14,7 @@ import akka.projection.javadsl.GroupedProjection;
 import akka.projection.javadsl.SourceProvider;
 import akka.projection.jdbc.javadsl.JdbcProjection;
 import io.tablecast.Settings;
+import io.tablecast.metrics.Metrics;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -57,6 +58,9 @@ public final class ProjectionRunner {
       boolean building) {
     String tag = projection.tag(slice);
     ProjectionId id = ProjectionId.of(projection.projectionName(generation), tag);
+    Metrics metrics = Metrics.get(system);
+    CommittedEvents<E> committed = new CommittedEvents<>(new FailureRecorder<>(dataSource),
+        events -> metrics.projectionEventsProcessed(projection.name(), generation, slice, events));
     SourceProvider<Offset, EventEnvelope<E>> events = new JournalCatchUp<>(
         system, id, EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag), journalReads,
         settings.projections().catchUp());
@@ -64,7 +68,7 @@ public final class ProjectionRunner {
             id,
             events,
             () -> new PooledJdbcSession(dataSource),
-            () -> new EventLocatingHandler<>(projection.handlerForSchema().apply(schema)),
+            () -> new EventLocatingHandler<>(projection.handlerForSchema().apply(schema), committed::written),
             system)
         .withGroup(
             building ? settings.operations().rebuildGroupAfterEnvelopes() : settings.projections().groupAfterEnvelopes(),
@@ -74,6 +78,6 @@ public final class ProjectionRunner {
         .withRecoveryStrategy(
             HandlerRecoveryStrategy.retryAndFail(
                 settings.operations().handlerRetries(), settings.operations().handlerRetryDelay()))
-        .withStatusObserver(new FailureRecorder<>(dataSource));
+        .withStatusObserver(committed);
   }
 }

@@ -25,6 +25,7 @@ public record ProjectionStatus(
   public static final String PAUSED = "paused";
   public static final String REBUILDING = "rebuilding";
   public static final String FAILED = "failed";
+  public static final List<String> STATES = List.of(RUNNING, PAUSED, REBUILDING, FAILED);
 
   /** One instance of the live generation: its event tag, committed offset and lag. */
   public record Slice(String key, Long offset, long eventsDone, long lagEvents, double lagSeconds, boolean paused) {}

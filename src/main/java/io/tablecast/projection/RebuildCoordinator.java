@@ -8,6 +8,7 @@ import akka.actor.typed.DispatcherSelector;
 import akka.projection.ProjectionId;
 import akka.projection.javadsl.ProjectionManagement;
 import io.tablecast.Settings;
+import io.tablecast.metrics.Metrics;
 import io.tablecast.projection.Generations.Generation;
 import io.tablecast.projection.Generations.Refused;
 import java.sql.Connection;
@@ -50,6 +51,7 @@ public final class RebuildCoordinator {
   private final Generations generations;
   private final ProjectionMonitor monitor;
   private final Set<String> started = ConcurrentHashMap.newKeySet();
+  private volatile List<ProjectionStatus> measured = List.of();
 
   private RebuildCoordinator(
       ActorSystem<?> system, Settings settings, DataSource dataSource, DataSource journalReads,
@@ -78,8 +80,14 @@ public final class RebuildCoordinator {
     Cancellable ticks = system.scheduler().scheduleWithFixedDelay(
         every, every, coordinator::tickSafely,
         system.dispatchers().lookup(DispatcherSelector.fromConfig("tablecast-jdbc-dispatcher")));
+    Duration measureEvery = settings.projectionMetricsInterval();
+    Cancellable measurements = system.scheduler().scheduleWithFixedDelay(
+        Duration.ZERO, measureEvery, coordinator::measureSafely,
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("tablecast-jdbc-dispatcher")));
+    Metrics.get(system).projections(coordinator::measured);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-rebuild-coordinator", () -> {
       ticks.cancel();
+      measurements.cancel();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
     return coordinator;
@@ -223,6 +231,25 @@ public final class RebuildCoordinator {
           generation.state().equals(Generation.BUILDING));
       started.add(generation.projectionId());
     }
+  }
+
+  /** Every projection's status as last measured (what GET /metrics shows); never queries. */
+  public List<ProjectionStatus> measured() {
+    return measured;
+  }
+
+  private void measureSafely() {
+    List<ProjectionStatus> statuses = new ArrayList<>();
+    for (ReadProjection<?> projection : projections) {
+      try {
+        statuses.add(status(projection));
+      } catch (Exception e) {
+        log.warn("Measuring {} failed; trying again in {}: {}", projection.name(),
+            settings.projectionMetricsInterval(), e.toString());
+        measured.stream().filter(p -> p.name().equals(projection.name())).findFirst().ifPresent(statuses::add);
+      }
+    }
+    measured = List.copyOf(statuses);
   }
 
   private void tickSafely() {

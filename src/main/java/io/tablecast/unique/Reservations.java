@@ -42,9 +42,11 @@ public final class Reservations {
   /**
    * Reserves {@code key} for {@code owner}: true when it is the owner's now, false when another
    * live owner holds it. {@code stillHolds} asks a holder whether it still holds the value.
+   * {@code requestId}: the HTTP request the reservation is made for (null if none).
    */
-  public CompletionStage<Boolean> reserve(String key, UUID owner, Function<UUID, CompletionStage<Boolean>> stillHolds) {
-    return value(key).<UniqueValue.Reply>ask(reply -> new UniqueValue.Claim(owner, reply), askTimeout)
+  public CompletionStage<Boolean> reserve(
+      String key, UUID owner, Function<UUID, CompletionStage<Boolean>> stillHolds, String requestId) {
+    return value(key).<UniqueValue.Reply>ask(reply -> new UniqueValue.Claim(owner, requestId, reply), askTimeout)
         .thenCompose(reply -> {
           if (reply instanceof UniqueValue.Granted) {
             return CompletableFuture.completedFuture(true);
@@ -59,24 +61,24 @@ public final class Reservations {
           return stillHolds.apply(held.holder()).thenCompose(holds -> {
             if (holds) {
               if (!held.confirmed()) {
-                confirm(key, held.holder());
+                confirm(key, held.holder(), requestId);
               }
               return CompletableFuture.completedFuture(false);
             }
             return value(key)
-                .<UniqueValue.Reply>ask(reply2 -> new UniqueValue.TakeOver(held.holder(), held.claim(), owner, reply2), askTimeout)
+                .<UniqueValue.Reply>ask(reply2 -> new UniqueValue.TakeOver(held.holder(), held.claim(), owner, requestId, reply2), askTimeout)
                 .thenApply(r -> r instanceof UniqueValue.Granted);
           });
         });
   }
 
-  public CompletionStage<Boolean> confirm(String key, UUID owner) {
-    return value(key).<UniqueValue.Reply>ask(reply -> new UniqueValue.Confirm(owner, reply), askTimeout)
+  public CompletionStage<Boolean> confirm(String key, UUID owner, String requestId) {
+    return value(key).<UniqueValue.Reply>ask(reply -> new UniqueValue.Confirm(owner, requestId, reply), askTimeout)
         .thenApply(r -> r instanceof UniqueValue.Granted);
   }
 
-  public CompletionStage<Boolean> release(String key, UUID owner) {
-    return value(key).<UniqueValue.Reply>ask(reply -> new UniqueValue.Release(owner, reply), askTimeout)
+  public CompletionStage<Boolean> release(String key, UUID owner, String requestId) {
+    return value(key).<UniqueValue.Reply>ask(reply -> new UniqueValue.Release(owner, requestId, reply), askTimeout)
         .thenApply(r -> r instanceof UniqueValue.Free);
   }
 

@@ -4,18 +4,24 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.EffectBuilder;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.tablecast.EntityLog;
 import io.tablecast.EventTime;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
+import io.tablecast.Traced;
+import io.tablecast.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -38,14 +44,15 @@ public final class UniqueValue
   public sealed interface Command extends JsonSerializable {}
 
   /** Reserve the value for {@code owner}; granted when it is free or already the owner's. */
-  public record Claim(UUID owner, ActorRef<Reply> replyTo) implements Command {}
+  public record Claim(UUID owner, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
   /** Take the value from {@code holder}, but only if it is still held by that claim. */
-  public record TakeOver(UUID holder, long claim, UUID owner, ActorRef<Reply> replyTo) implements Command {}
+  public record TakeOver(UUID holder, long claim, UUID owner, String requestId, ActorRef<Reply> replyTo)
+      implements Command, Traced {}
 
-  public record Confirm(UUID owner, ActorRef<Reply> replyTo) implements Command {}
+  public record Confirm(UUID owner, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
-  public record Release(UUID owner, ActorRef<Reply> replyTo) implements Command {}
+  public record Release(UUID owner, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
   public record Lookup(ActorRef<Reply> replyTo) implements Command {}
 
@@ -108,16 +115,19 @@ public final class UniqueValue
   }
 
   public static Behavior<Command> create(String key, Settings settings) {
-    return new UniqueValue(key, settings);
+    return Behaviors.setup(ctx -> new UniqueValue(key, settings, ctx));
   }
 
   private final Settings settings;
+  private final EntityLog log;
 
-  private UniqueValue(String key, Settings settings) {
+  private UniqueValue(String key, Settings settings, ActorContext<Command> ctx) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), key),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.settings = settings;
+    this.log = new EntityLog(
+        "unique_value", persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
   }
 
   @Override
@@ -137,20 +147,20 @@ public final class UniqueValue
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
+    return Traced.inMdc(newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Claim.class, this::onClaim)
         .onCommand(TakeOver.class, this::onTakeOver)
         .onCommand(Confirm.class, this::onConfirm)
         .onCommand(Release.class, this::onRelease)
         .onCommand(Lookup.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.asReply()))
-        .build();
+        .build());
   }
 
   /** A claim by the current owner is persisted again: it moves {@code claims}, fencing pending take-overs. */
   private ReplyEffect<Event, State> onClaim(State state, Claim cmd) {
     if (state.free() || state.heldBy(cmd.owner())) {
-      return claim(cmd.owner(), cmd.replyTo());
+      return claim(cmd.owner(), cmd.requestId(), cmd.replyTo());
     }
     return Effect().reply(cmd.replyTo(), state.asReply());
   }
@@ -158,7 +168,7 @@ public final class UniqueValue
   private ReplyEffect<Event, State> onTakeOver(State state, TakeOver cmd) {
     boolean unchanged = state.heldBy(cmd.holder()) && state.claims() == cmd.claim();
     if (state.free() || unchanged) {
-      return claim(cmd.owner(), cmd.replyTo());
+      return claim(cmd.owner(), cmd.requestId(), cmd.replyTo());
     }
     if (state.heldBy(cmd.owner())) {
       return Effect().reply(cmd.replyTo(), new Granted(cmd.owner()));
@@ -173,18 +183,22 @@ public final class UniqueValue
     if (state.confirmed()) {
       return Effect().reply(cmd.replyTo(), new Granted(cmd.owner()));
     }
-    return Effect().persist(new Confirmed(cmd.owner(), EventTime.now())).thenReply(cmd.replyTo(), s -> new Granted(cmd.owner()));
+    return persist(new Confirmed(cmd.owner(), EventTime.now()), cmd.requestId()).thenReply(cmd.replyTo(), s -> new Granted(cmd.owner()));
   }
 
   private ReplyEffect<Event, State> onRelease(State state, Release cmd) {
     if (!state.heldBy(cmd.owner())) {
       return Effect().reply(cmd.replyTo(), state.asReply());
     }
-    return Effect().persist(new Released(cmd.owner(), EventTime.now())).thenReply(cmd.replyTo(), s -> new Free());
+    return persist(new Released(cmd.owner(), EventTime.now()), cmd.requestId()).thenReply(cmd.replyTo(), s -> new Free());
   }
 
-  private ReplyEffect<Event, State> claim(UUID owner, ActorRef<Reply> replyTo) {
-    return Effect().persist(new Claimed(owner, EventTime.now())).thenReply(replyTo, s -> new Granted(owner));
+  private ReplyEffect<Event, State> claim(UUID owner, String requestId, ActorRef<Reply> replyTo) {
+    return persist(new Claimed(owner, EventTime.now()), requestId).thenReply(replyTo, s -> new Granted(owner));
+  }
+
+  private EffectBuilder<Event, State> persist(Event event, String requestId) {
+    return Effect().persist(event).thenRun(s -> log.persisted(event, requestId));
   }
 
 }

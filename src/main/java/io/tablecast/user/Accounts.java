@@ -50,19 +50,20 @@ public final class Accounts {
   }
 
   /** Registers a user whose email is already normalized and validated; ALREADY_EXISTS when it is taken. */
-  public CompletionStage<User.Reply> register(String email, String password, String fullName, List<String> roles) {
+  public CompletionStage<User.Reply> register(
+      String email, String password, String fullName, List<String> roles, String requestId) {
     UUID id = UUID.randomUUID();
     String key = emailKey(email);
     return blocking.run(() -> passwords.hash(password))
-        .thenCompose(hash -> reservations.reserve(key, id, holder -> stillHolds(holder, email))
+        .thenCompose(hash -> reservations.reserve(key, id, holder -> stillHolds(holder, email), requestId)
             .thenCompose(reserved -> {
               if (!reserved) {
                 return CompletableFuture.completedFuture(emailTaken(email));
               }
-              return user(id).<User.Reply>ask(reply -> new User.Register(email, hash, fullName, roles, reply), askTimeout)
+              return user(id).<User.Reply>ask(reply -> new User.Register(email, hash, fullName, roles, requestId, reply), askTimeout)
                   .thenCompose(reply -> (reply instanceof User.Accepted
-                          ? reservations.confirm(key, id)
-                          : reservations.release(key, id))
+                          ? reservations.confirm(key, id, requestId)
+                          : reservations.release(key, id, requestId))
                       .thenApply(done -> reply));
             }));
   }
@@ -87,38 +88,38 @@ public final class Accounts {
 
   /** Applies changes; a new password is hashed here, before it reaches the aggregate. */
   public CompletionStage<User.Reply> update(UUID id, String fullName, String password, Boolean active, List<String> roles,
-      Long expectedVersion) {
+      Long expectedVersion, String requestId) {
     CompletionStage<String> hash = password == null
         ? CompletableFuture.completedFuture(null)
         : blocking.run(() -> passwords.hash(password));
     return hash.thenCompose(h -> user(id).<User.Reply>ask(
-        reply -> new User.Update(new User.Changes(fullName, h, active, roles), expectedVersion, reply), askTimeout));
+        reply -> new User.Update(new User.Changes(fullName, h, active, roles), expectedVersion, requestId, reply), askTimeout));
   }
 
   /** Soft delete; the email becomes free for a new registration. */
-  public CompletionStage<User.Reply> delete(UUID id, Long expectedVersion) {
-    return user(id).<User.Reply>ask(reply -> new User.Delete(expectedVersion, reply), askTimeout)
+  public CompletionStage<User.Reply> delete(UUID id, Long expectedVersion, String requestId) {
+    return user(id).<User.Reply>ask(reply -> new User.Delete(expectedVersion, requestId, reply), askTimeout)
         .thenCompose(reply -> reply instanceof User.Accepted a
-            ? reservations.release(emailKey(a.user().email()), id).thenApply(done -> reply)
+            ? reservations.release(emailKey(a.user().email()), id, requestId).thenApply(done -> reply)
             : CompletableFuture.completedFuture(reply));
   }
 
   /** Restores a deleted user if its email is still free (else ALREADY_EXISTS). */
-  public CompletionStage<User.Reply> restore(UUID id, Long expectedVersion) {
+  public CompletionStage<User.Reply> restore(UUID id, Long expectedVersion, String requestId) {
     return get(id).thenCompose(current -> {
       if (!(current instanceof User.Accepted a) || !a.user().deleted()) {
-        return user(id).<User.Reply>ask(reply -> new User.Restore(expectedVersion, reply), askTimeout);
+        return user(id).<User.Reply>ask(reply -> new User.Restore(expectedVersion, requestId, reply), askTimeout);
       }
       String email = a.user().email();
       String key = emailKey(email);
-      return reservations.reserve(key, id, holder -> stillHolds(holder, email)).thenCompose(reserved -> {
+      return reservations.reserve(key, id, holder -> stillHolds(holder, email), requestId).thenCompose(reserved -> {
         if (!reserved) {
           return CompletableFuture.completedFuture(new User.Rejected(User.Rejection.ALREADY_EXISTS,
               "the email " + email + " was registered by another user meanwhile; user " + id + " cannot be restored"));
         }
-        return user(id).<User.Reply>ask(reply -> new User.Restore(expectedVersion, reply), askTimeout)
+        return user(id).<User.Reply>ask(reply -> new User.Restore(expectedVersion, requestId, reply), askTimeout)
             .thenCompose(reply -> reply instanceof User.Accepted
-                ? reservations.confirm(key, id).thenApply(done -> reply)
+                ? reservations.confirm(key, id, requestId).thenApply(done -> reply)
                 : CompletableFuture.completedFuture(reply));
       });
     });
@@ -128,7 +129,7 @@ public final class Accounts {
   public CompletionStage<User.State> ensureAdmin(String email, String password) {
     String normalized = User.normalizeEmail(email);
     List<String> roles = List.of(Role.ADMIN.label(), Role.USER.label());
-    return register(normalized, password, "Administrator", roles).thenCompose(reply -> {
+    return register(normalized, password, "Administrator", roles, null).thenCompose(reply -> {
       if (reply instanceof User.Accepted a) {
         log.info("Created the admin user {}", normalized);
         return CompletableFuture.completedFuture(a.user());
@@ -144,7 +145,7 @@ public final class Accounts {
             List<String> withAdmin = new ArrayList<>(user.roles());
             withAdmin.add(Role.ADMIN.label());
             log.info("Gave the existing user {} the admin role", normalized);
-            return update(user.id(), null, null, true, withAdmin, null)
+            return update(user.id(), null, null, true, withAdmin, null, null)
                 .thenApply(updated -> ((User.Accepted) updated).user());
           });
     });

@@ -4,6 +4,8 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -14,10 +16,13 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.tablecast.EntityLog;
 import io.tablecast.EventTime;
 import io.tablecast.FieldError;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
+import io.tablecast.Traced;
+import io.tablecast.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,17 +59,19 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
 
   public sealed interface Command extends JsonSerializable {}
 
-  public record Register(String email, String passwordHash, String fullName, List<String> roles, ActorRef<Reply> replyTo)
-      implements Command {}
+  public record Register(
+      String email, String passwordHash, String fullName, List<String> roles, String requestId, ActorRef<Reply> replyTo)
+      implements Command, Traced {}
 
   /** Only non-null fields change. */
-  public record Update(Changes changes, Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
+  public record Update(Changes changes, Long expectedVersion, String requestId, ActorRef<Reply> replyTo)
+      implements Command, Traced {}
 
   public record Changes(String fullName, String passwordHash, Boolean active, List<String> roles) {}
 
-  public record Delete(Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
+  public record Delete(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
-  public record Restore(Long expectedVersion, ActorRef<Reply> replyTo) implements Command {}
+  public record Restore(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
@@ -219,18 +226,20 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
   }
 
   public static Behavior<Command> create(String userId, Settings settings) {
-    return new User(userId, settings);
+    return Behaviors.setup(ctx -> new User(userId, settings, ctx));
   }
 
   private final UUID userId;
   private final Settings settings;
+  private final EntityLog log;
 
-  private User(String userId, Settings settings) {
+  private User(String userId, Settings settings, ActorContext<Command> ctx) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), userId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.userId = UUID.fromString(userId);
     this.settings = settings;
+    this.log = new EntityLog("user", persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
   }
 
   @Override
@@ -265,8 +274,7 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
     builder
         .forState(state -> !state.exists())
         .onCommand(Register.class, this::onRegister)
-        .onCommand(StillHolds.class, (state, cmd) ->
-            Effect().persist(new Voided(userId, EventTime.now())).thenReply(cmd.replyTo(), s -> new Holds(false)))
+        .onCommand(StillHolds.class, this::onVoid)
         .onAnyCommand(this::notFound);
     builder
         .forState(State::deleted)
@@ -284,7 +292,15 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
         .onCommand(StillHolds.class, (state, cmd) ->
             Effect().reply(cmd.replyTo(), new Holds(!state.deleted() && state.email().equals(cmd.email()))))
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Accepted(state)));
-    return builder.build();
+    return Traced.inMdc(builder.build());
+  }
+
+  /** Asked whether a user that never registered holds its email: it never will. */
+  private ReplyEffect<Event, State> onVoid(State state, StillHolds cmd) {
+    Voided voided = new Voided(userId, EventTime.now());
+    return Effect().persist(voided)
+        .thenRun(s -> log.persisted(voided, null))
+        .thenReply(cmd.replyTo(), s -> new Holds(false));
   }
 
   private ReplyEffect<Event, State> onRegister(State state, Register cmd) {
@@ -302,7 +318,7 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
     }
     return persistAndReply(
         new Registered(userId, cmd.email(), cmd.passwordHash(), cmd.fullName(), canonicalRoles(cmd.roles()), EventTime.now()),
-        cmd.replyTo());
+        cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
@@ -327,25 +343,27 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(userId, fullName, hash, active, roles, changed, EventTime.now()), cmd.replyTo());
+    return persistAndReply(new Updated(userId, fullName, hash, active, roles, changed, EventTime.now()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Deleted(userId, EventTime.now()), cmd.replyTo());
+    return persistAndReply(new Deleted(userId, EventTime.now()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Restored(userId, EventTime.now()), cmd.replyTo());
+    return persistAndReply(new Restored(userId, EventTime.now()), cmd, cmd.replyTo());
   }
 
-  private ReplyEffect<Event, State> persistAndReply(Event event, ActorRef<Reply> replyTo) {
-    return Effect().persist(event).thenReply(replyTo, Accepted::new);
+  private ReplyEffect<Event, State> persistAndReply(Event event, Traced cmd, ActorRef<Reply> replyTo) {
+    return Effect().persist(event)
+        .thenRun(state -> log.persisted(event, cmd.requestId()))
+        .thenReply(replyTo, Accepted::new);
   }
 
   private static boolean stale(State state, Long expectedVersion) {
@@ -381,6 +399,7 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
   }
 
   private ReplyEffect<Event, State> reject(ActorRef<Reply> replyTo, Rejection reason, String message) {
+    log.rejected(reason, message);
     return Effect().reply(replyTo, new Rejected(reason, message));
   }
 

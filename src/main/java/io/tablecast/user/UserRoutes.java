@@ -77,10 +77,10 @@ public final class UserRoutes extends ApiDirectives {
                 ? ifMatch(version -> entity(Json.body(JsonNode.class), body -> update(principal, id, body, version)))
                 : forbidden()),
             delete(() -> allowed
-                ? ifMatch(version -> respond(accounts.delete(id, version), StatusCodes.OK))
+                ? ifMatch(version -> requestId(request -> respond(accounts.delete(id, version, request), StatusCodes.OK)))
                 : forbidden()))),
         path("restore", () -> post(() -> principal.isAdmin()
-            ? ifMatch(version -> respond(accounts.restore(id, version), StatusCodes.OK))
+            ? ifMatch(version -> requestId(request -> respond(accounts.restore(id, version, request), StatusCodes.OK)))
             : complete(Auth.forbidden("restoring a user needs the role admin")))));
   }
 
@@ -99,7 +99,8 @@ public final class UserRoutes extends ApiDirectives {
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
-    return respond(accounts.register(email, body.password(), body.fullName(), List.of(Role.USER.label())), StatusCodes.CREATED);
+    return requestId(request -> respond(
+        accounts.register(email, body.password(), body.fullName(), List.of(Role.USER.label()), request), StatusCodes.CREATED));
   }
 
   private Route token(Credentials body) {
@@ -187,7 +188,10 @@ public final class UserRoutes extends ApiDirectives {
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
-    return respond(accounts.update(id, fullName, password, active, roles, version), StatusCodes.OK);
+    Boolean newActive = active;
+    List<String> newRoles = roles;
+    return requestId(request ->
+        respond(accounts.update(id, fullName, password, newActive, newRoles, version, request), StatusCodes.OK));
   }
 
   private static String text(JsonNode body, String field, List<FieldError> errors) {

@@ -46,7 +46,7 @@ class ItemTest {
   }
 
   private CommandResultWithReply<Item.Command, Item.Event, Item.State, Item.Reply> create(String title, String content) {
-    return run(reply -> new Item.Create(title, content, null, null, null, null, reply));
+    return run(reply -> new Item.Create(title, content, null, null, null, null, null, reply));
   }
 
   private CommandResultWithReply<Item.Command, Item.Event, Item.State, Item.Reply> run(
@@ -87,7 +87,7 @@ class ItemTest {
     assertEquals(Item.Rejection.INVALID, ((Item.Rejected) tooLong.reply()).reason());
     var noContent = create("Title", null);
     assertTrue(noContent.hasNoEvents());
-    var badStatus = run(reply -> new Item.Create("T", "c", "live", null, null, null, reply));
+    var badStatus = run(reply -> new Item.Create("T", "c", "live", null, null, null, null, reply));
     assertTrue(badStatus.hasNoEvents());
     assertEquals(Item.Rejection.INVALID, ((Item.Rejected) badStatus.reply()).reason());
   }
@@ -95,7 +95,7 @@ class ItemTest {
   @Test
   void partialUpdateChangesOnlyTheFieldsSent() {
     create("First", "Hello");
-    var result = run(reply -> new Item.Update(changes(null, "Changed", null), null, reply));
+    var result = run(reply -> new Item.Update(changes(null, "Changed", null), null, null, reply));
     Item.Updated updated = result.eventOfType(Item.Updated.class);
     assertEquals("First", updated.title());
     assertEquals("Changed", updated.content());
@@ -107,7 +107,7 @@ class ItemTest {
   @Test
   void updateThatChangesNothingPersistsNothing() {
     create("First", "Hello");
-    var result = run(reply -> new Item.Update(changes("First", null, null), null, reply));
+    var result = run(reply -> new Item.Update(changes("First", null, null), null, null, reply));
     assertTrue(result.hasNoEvents());
     assertEquals(1, ((Item.Accepted) result.reply()).item().version());
   }
@@ -115,45 +115,45 @@ class ItemTest {
   @Test
   void staleExpectedVersionIsRejected() {
     create("First", "Hello");
-    var result = run(reply -> new Item.Update(changes("New", null, null), 7L, reply));
+    var result = run(reply -> new Item.Update(changes("New", null, null), 7L, null, reply));
     assertTrue(result.hasNoEvents());
     assertEquals(Item.Rejection.VERSION_MISMATCH, ((Item.Rejected) result.reply()).reason());
-    var ok = run(reply -> new Item.Update(changes("New", null, null), 1L, reply));
+    var ok = run(reply -> new Item.Update(changes("New", null, null), 1L, null, reply));
     assertEquals("New", ok.eventOfType(Item.Updated.class).title());
   }
 
   @Test
   void deleteThenUpdateIsRejectedUntilRestored() {
     create("First", "Hello");
-    var deleted = run(reply -> new Item.Delete(null, reply));
+    var deleted = run(reply -> new Item.Delete(null, null, reply));
     Item.Deleted event = deleted.eventOfType(Item.Deleted.class);
     assertEquals(event.at(), deleted.state().deletedAt());
 
-    var update = run(reply -> new Item.Update(changes("New", null, null), null, reply));
+    var update = run(reply -> new Item.Update(changes("New", null, null), null, null, reply));
     assertTrue(update.hasNoEvents());
     assertEquals(Item.Rejection.DELETED, ((Item.Rejected) update.reply()).reason());
-    var deleteAgain = run(reply -> new Item.Delete(null, reply));
+    var deleteAgain = run(reply -> new Item.Delete(null, null, reply));
     assertEquals(Item.Rejection.DELETED, ((Item.Rejected) deleteAgain.reply()).reason());
 
-    var restored = run(reply -> new Item.Restore(null, reply));
+    var restored = run(reply -> new Item.Restore(null, null, reply));
     assertInstanceOf(Item.Restored.class, restored.event());
     assertNull(restored.state().deletedAt());
     assertEquals(3, restored.state().version());
-    var updateAfter = run(reply -> new Item.Update(changes("New", null, null), null, reply));
+    var updateAfter = run(reply -> new Item.Update(changes("New", null, null), null, null, reply));
     assertEquals("New", updateAfter.eventOfType(Item.Updated.class).title());
   }
 
   @Test
   void restoringALiveItemIsRejected() {
     create("First", "Hello");
-    var result = run(reply -> new Item.Restore(null, reply));
+    var result = run(reply -> new Item.Restore(null, null, reply));
     assertTrue(result.hasNoEvents());
     assertEquals(Item.Rejection.NOT_DELETED, ((Item.Rejected) result.reply()).reason());
   }
 
   @Test
   void commandsOnAMissingItemAreNotFound() {
-    var result = run(reply -> new Item.Update(changes("x", null, null), null, reply));
+    var result = run(reply -> new Item.Update(changes("x", null, null), null, null, reply));
     assertTrue(result.hasNoEvents());
     assertEquals(Item.Rejection.NOT_FOUND, ((Item.Rejected) result.reply()).reason());
   }
@@ -161,7 +161,7 @@ class ItemTest {
   @Test
   void stateSurvivesRestart() {
     create("First", "Hello");
-    run(reply -> new Item.Update(changes(null, "Changed", "published"), null, reply));
+    run(reply -> new Item.Update(changes(null, "Changed", "published"), null, null, reply));
     var restarted = item.restart();
     assertEquals("Changed", restarted.state().content());
     assertEquals("published", restarted.state().status());

@@ -44,8 +44,8 @@ class UniqueValueTest {
 
   @Test
   void theFirstClaimWinsAndLaterClaimsSeeTheHolder() {
-    assertInstanceOf(UniqueValue.Granted.class, value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(a, r)).reply());
-    var second = value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(b, r));
+    assertInstanceOf(UniqueValue.Granted.class, value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(a, null, r)).reply());
+    var second = value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(b, null, r));
     assertTrue(second.hasNoEvents());
     UniqueValue.Held held = assertInstanceOf(UniqueValue.Held.class, second.reply());
     assertEquals(a, held.holder());
@@ -54,29 +54,29 @@ class UniqueValueTest {
 
   @Test
   void aTakeOverHoldsOnlyIfNobodyClaimedMeanwhile() {
-    value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(a, r));
-    UniqueValue.Held held = (UniqueValue.Held) value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(b, r)).reply();
+    value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(a, null, r));
+    UniqueValue.Held held = (UniqueValue.Held) value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(b, null, r)).reply();
     // the holder claims again (say, a restore): the claim count moves and fences the take-over
-    value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(a, r));
-    var fenced = value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.TakeOver(a, held.claim(), b, r));
+    value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(a, null, r));
+    var fenced = value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.TakeOver(a, held.claim(), b, null, r));
     assertInstanceOf(UniqueValue.Held.class, fenced.reply());
     assertTrue(fenced.hasNoEvents());
 
     UniqueValue.Held now = (UniqueValue.Held) value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Lookup(r)).reply();
-    var taken = value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.TakeOver(a, now.claim(), b, r));
+    var taken = value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.TakeOver(a, now.claim(), b, null, r));
     assertInstanceOf(UniqueValue.Granted.class, taken.reply());
     assertEquals(b, taken.state().owner());
   }
 
   @Test
   void onlyTheOwnerConfirmsAndReleases() {
-    value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(a, r));
-    assertTrue(value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Confirm(b, r)).hasNoEvents());
-    assertTrue(value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Release(b, r)).hasNoEvents());
-    assertTrue(value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Confirm(a, r)).state().confirmed());
-    var released = value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Release(a, r));
+    value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(a, null, r));
+    assertTrue(value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Confirm(b, null, r)).hasNoEvents());
+    assertTrue(value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Release(b, null, r)).hasNoEvents());
+    assertTrue(value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Confirm(a, null, r)).state().confirmed());
+    var released = value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Release(a, null, r));
     assertInstanceOf(UniqueValue.Free.class, released.reply());
-    assertInstanceOf(UniqueValue.Granted.class, value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(b, r)).reply());
+    assertInstanceOf(UniqueValue.Granted.class, value.<UniqueValue.Reply>runCommand(r -> new UniqueValue.Claim(b, null, r)).reply());
     assertEquals(b, value.restart().state().owner(), "the reservation survives a restart");
   }
 }

@@ -278,7 +278,7 @@ class UserApiIT {
     var sharding = akka.cluster.sharding.typed.javadsl.ClusterSharding.get(node.node.system());
     // A registration reserved the email and died before it registered the user.
     var claimed = sharding.entityRefFor(io.tablecast.unique.UniqueValue.ENTITY_TYPE_KEY, "email:" + email)
-        .<io.tablecast.unique.UniqueValue.Reply>ask(r -> new io.tablecast.unique.UniqueValue.Claim(ghost, r), Duration.ofSeconds(10))
+        .<io.tablecast.unique.UniqueValue.Reply>ask(r -> new io.tablecast.unique.UniqueValue.Claim(ghost, null, r), Duration.ofSeconds(10))
         .toCompletableFuture().get();
     assertTrue(claimed instanceof io.tablecast.unique.UniqueValue.Granted, claimed.toString());
     assertEquals(409, register(email, Users.PASSWORD).status(), "within the lease the reservation stands");
@@ -290,7 +290,7 @@ class UserApiIT {
 
     // The crashed registration cannot come back to life with the same email.
     User.Reply late = sharding.entityRefFor(User.ENTITY_TYPE_KEY, ghost.toString())
-        .<User.Reply>ask(r -> new User.Register(email, "hash", "Ghost", List.of("user"), r), Duration.ofSeconds(10))
+        .<User.Reply>ask(r -> new User.Register(email, "hash", "Ghost", List.of("user"), null, r), Duration.ofSeconds(10))
         .toCompletableFuture().get();
     assertEquals(User.Rejection.ALREADY_EXISTS, ((User.Rejected) late).reason());
   }

@@ -1,0 +1,42 @@
+package io.tablecast;
+
+import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import java.util.Map;
+import org.slf4j.MDC;
+
+/**
+ * A command sent on behalf of an HTTP request: {@code requestId} is the request's X-Request-Id
+ * (null when no request is behind the command). While an entity handles the command, the id is in
+ * the logging MDC as {@code request_id}, so whatever the entity logs meanwhile names the request.
+ */
+public interface Traced {
+  String MDC_KEY = "request_id";
+
+  String requestId();
+
+  /**
+   * The entity's command handler, with the request id of each traced command in the MDC while it
+   * runs. Set around the handler rather than per message ({@code Behaviors.withMdc}): a command
+   * that arrives while the entity recovers or persists is stashed and handled later, on another
+   * message.
+   */
+  static <C, E, S> CommandHandlerWithReply<C, E, S> inMdc(CommandHandlerWithReply<C, E, S> handler) {
+    return (state, command) -> {
+      String requestId = command instanceof Traced traced ? traced.requestId() : null;
+      if (requestId == null) {
+        return handler.apply(state, command);
+      }
+      Map<String, String> previous = MDC.getCopyOfContextMap();
+      MDC.put(MDC_KEY, requestId);
+      try {
+        return handler.apply(state, command);
+      } finally {
+        if (previous == null) {
+          MDC.clear();
+        } else {
+          MDC.setContextMap(previous);
+        }
+      }
+    };
+  }
+}

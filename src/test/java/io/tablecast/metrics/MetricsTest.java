@@ -1,0 +1,83 @@
+package io.tablecast.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tablecast.projection.ProjectionStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How projection statuses, as last measured, read in a scrape. */
+class MetricsTest {
+
+  private static ProjectionStatus items(String state, ProjectionStatus.Rebuild rebuild) {
+    List<ProjectionStatus.Slice> slices = List.of(
+        new ProjectionStatus.Slice("item-0", 40L, 40, 0, 0, false),
+        new ProjectionStatus.Slice("item-1", 35L, 30, 7, 2.5, false));
+    return new ProjectionStatus("items", 1, state, 7, 2.5, 12, 77, slices, null, rebuild, List.of());
+  }
+
+  private static Scrape scrape(Metrics metrics) {
+    return Scrape.parse(new String(metrics.scrape(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void lagIsShownPerProjectionAndSlice() {
+    Metrics metrics = new Metrics();
+    metrics.projections(() -> List.of(items(ProjectionStatus.RUNNING, null)));
+    Scrape scrape = scrape(metrics);
+    assertEquals(0, scrape.sum("tablecast_projection_lag_events", Map.of("projection", "items", "slice", "0")));
+    assertEquals(7, scrape.sum("tablecast_projection_lag_events", Map.of("projection", "items", "slice", "1")));
+    assertEquals(2.5, scrape.sum("tablecast_projection_lag_seconds", Map.of("projection", "items", "slice", "1")));
+    assertEquals(2, scrape.of("tablecast_projection_lag_seconds", Map.of("projection", "items")).size());
+    assertEquals(1, scrape.sum("tablecast_projection_live_generation", Map.of("projection", "items")));
+    assertTrue(scrape.of("tablecast_projection_rebuild_events_done", Map.of()).isEmpty(), "no rebuild, no progress");
+  }
+
+  @Test
+  void theStateIsOneGaugePerStateWithOneForTheCurrentOne() {
+    Metrics metrics = new Metrics();
+    metrics.projections(() -> List.of(items(ProjectionStatus.PAUSED, null)));
+    Scrape scrape = scrape(metrics);
+    for (String state : ProjectionStatus.STATES) {
+      assertEquals(state.equals("paused") ? 1 : 0,
+          scrape.sum("tablecast_projection_state", Map.of("projection", "items", "state", state)), state);
+    }
+  }
+
+  @Test
+  void aRebuildShowsEventsDoneOfTotalByGeneration() {
+    Metrics metrics = new Metrics();
+    ProjectionStatus.Rebuild rebuild = new ProjectionStatus.Rebuild(2, 1200, 5000, 300, 12.7, false, null, Instant.now());
+    metrics.projections(() -> List.of(items(ProjectionStatus.REBUILDING, rebuild)));
+    Scrape scrape = scrape(metrics);
+    assertEquals(1200, scrape.sum("tablecast_projection_rebuild_events_done", Map.of("projection", "items", "generation", "2")));
+    assertEquals(5000, scrape.sum("tablecast_projection_rebuild_events_target", Map.of("projection", "items", "generation", "2")));
+  }
+
+  @Test
+  void aScrapeShowsWhatWasMeasuredLastAndNeverMeasuresItself() {
+    Metrics metrics = new Metrics();
+    List<ProjectionStatus> measured = new ArrayList<>();
+    metrics.projections(() -> List.copyOf(measured));
+    assertTrue(scrape(metrics).of("tablecast_projection_lag_events", Map.of()).isEmpty());
+    measured.add(items(ProjectionStatus.RUNNING, null));
+    assertEquals(7, scrape(metrics).sum("tablecast_projection_lag_events", Map.of("projection", "items")));
+  }
+
+  @Test
+  void countersAddUp() {
+    Metrics metrics = new Metrics();
+    metrics.projectionEventsProcessed("items", 1, 3, 5);
+    metrics.projectionEventsProcessed("items", 1, 3, 2);
+    metrics.eventPersisted("item");
+    Scrape scrape = scrape(metrics);
+    assertEquals(7, scrape.sum("tablecast_projection_events_processed_total",
+        Map.of("projection", "items", "generation", "1", "slice", "3")));
+    assertEquals(1, scrape.sum("tablecast_events_persisted_total", Map.of("aggregate", "item")));
+  }
+}
