@@ -70,11 +70,11 @@ class ItemRecoveryTest {
   }
 
   private static Item.Command create(ActorRef<Item.Reply> replyTo) {
-    return new Item.Create("First", "Hello", null, null, null, null, replyTo);
+    return new Item.Create("First", "Hello", null, null, null, null, null, replyTo);
   }
 
   private static Item.Command retitle(String title, ActorRef<Item.Reply> replyTo) {
-    return new Item.Update(new Item.Changes(title, null, null, false, null, null), null, replyTo);
+    return new Item.Update(new Item.Changes(title, null, null, false, null, null), null, null, replyTo);
   }
 
   /** Three events, with a snapshot at version 2; then the entity stops, as after passivation. */
