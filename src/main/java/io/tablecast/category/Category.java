@@ -1,5 +1,7 @@
 package io.tablecast.category;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
+
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -99,17 +101,19 @@ public final class Category
     Instant at();
   }
 
-  public record Created(UUID categoryId, String name, String description, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) implements Event {}
+  public record Created(UUID categoryId, String name, String description, Instant at,
+      @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  public record Updated(UUID categoryId, String name, String description, List<String> changed, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId)
+  public record Updated(UUID categoryId, String name, String description, List<String> changed, Instant at,
+      @JsonInclude(NON_NULL) String requestId)
       implements Event {}
 
-  public record Deleted(UUID categoryId, String name, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) implements Event {}
+  public record Deleted(UUID categoryId, String name, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  public record Restored(UUID categoryId, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) implements Event {}
+  public record Restored(UUID categoryId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
   /** A name reservation outlived its creation: this id can never be created. No read table shows it. */
-  public record Voided(UUID categoryId, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) implements Event {}
+  public record Voided(UUID categoryId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
   // ---- state ----
 
@@ -264,7 +268,8 @@ public final class Category
     if (!errors.isEmpty()) {
       return invalid(cmd.replyTo(), errors);
     }
-    return persistAndReply(new Created(categoryId, cmd.name().trim(), cmd.description(), EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
+    return persistAndReply(
+        new Created(categoryId, cmd.name().trim(), cmd.description(), EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
@@ -284,7 +289,8 @@ public final class Category
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(categoryId, name, description, changed, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
+    return persistAndReply(
+        new Updated(categoryId, name, description, changed, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {

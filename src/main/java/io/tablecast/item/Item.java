@@ -1,5 +1,7 @@
 package io.tablecast.item;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
+
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -97,7 +99,8 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
 
   /** {@code tags} is absent (null) in events written before items had tags. */
   public record Created(
-      UUID itemId, String title, String content, String status, UUID categoryId, UUID ownerId, List<String> tags, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId)
+      UUID itemId, String title, String content, String status, UUID categoryId, UUID ownerId, List<String> tags, Instant at,
+      @JsonInclude(NON_NULL) String requestId)
       implements Event {}
 
   /**
@@ -106,14 +109,15 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
    */
   public record Updated(
       UUID itemId, String title, String content, String status, UUID categoryId, List<String> tags,
-      List<String> changedFields, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId)
+      List<String> changedFields, Instant at, @JsonInclude(NON_NULL) String requestId)
       implements Event {}
 
-  public record CategoryDetached(UUID itemId, UUID categoryId, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) implements Event {}
+  public record CategoryDetached(UUID itemId, UUID categoryId, Instant at,
+      @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  public record Deleted(UUID itemId, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) implements Event {}
+  public record Deleted(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  public record Restored(UUID itemId, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) implements Event {}
+  public record Restored(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
   // ---- state ----
 
@@ -322,7 +326,9 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     String status = cmd.status() == null ? "draft" : cmd.status();
     List<String> tags = tagsOf(canonicalTags(cmd.tags()));
     return persistAndReply(
-        new Created(itemId, cmd.title(), cmd.content(), status, cmd.categoryId(), cmd.ownerId(), tags, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
+        new Created(itemId, cmd.title(), cmd.content(), status, cmd.categoryId(), cmd.ownerId(), tags, EventTime.now(),
+            cmd.requestId()),
+        cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
@@ -353,7 +359,9 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(itemId, title, content, status, categoryId, tags, changed, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
+    return persistAndReply(
+        new Updated(itemId, title, content, status, categoryId, tags, changed, EventTime.now(), cmd.requestId()),
+        cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDetachCategory(State state, DetachCategory cmd) {

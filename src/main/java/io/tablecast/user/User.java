@@ -1,5 +1,7 @@
 package io.tablecast.user;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
+
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -107,20 +109,22 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
     Instant at();
   }
 
-  public record Registered(UUID userId, String email, String passwordHash, String fullName, List<String> roles, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId)
+  public record Registered(UUID userId, String email, String passwordHash, String fullName, List<String> roles, Instant at,
+      @JsonInclude(NON_NULL) String requestId)
       implements Event {}
 
   /** The user's editable fields after the update, and which of them changed. */
   public record Updated(
-      UUID userId, String fullName, String passwordHash, boolean active, List<String> roles, List<String> changed, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId)
+      UUID userId, String fullName, String passwordHash, boolean active, List<String> roles, List<String> changed, Instant at,
+      @JsonInclude(NON_NULL) String requestId)
       implements Event {}
 
-  public record Deleted(UUID userId, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) implements Event {}
+  public record Deleted(UUID userId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  public record Restored(UUID userId, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) implements Event {}
+  public record Restored(UUID userId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
   /** A reservation outlived its registration: this id can never register. No read table shows it. */
-  public record Voided(UUID userId, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) implements Event {}
+  public record Voided(UUID userId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
   // ---- state ----
 
@@ -318,7 +322,8 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
       return invalid(cmd.replyTo(), errors);
     }
     return persistAndReply(
-        new Registered(userId, cmd.email(), cmd.passwordHash(), cmd.fullName(), canonicalRoles(cmd.roles()), EventTime.now(), cmd.requestId()),
+        new Registered(userId, cmd.email(), cmd.passwordHash(), cmd.fullName(), canonicalRoles(cmd.roles()), EventTime.now(),
+            cmd.requestId()),
         cmd, cmd.replyTo());
   }
 
@@ -344,7 +349,8 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(userId, fullName, hash, active, roles, changed, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
+    return persistAndReply(
+        new Updated(userId, fullName, hash, active, roles, changed, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
