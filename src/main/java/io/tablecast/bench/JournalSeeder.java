@@ -51,7 +51,8 @@ final class JournalSeeder {
           UUID id = UUID.randomUUID();
           ids.add(id);
           Instant at = start.plus(i, ChronoUnit.MICROS);
-          Item.Created event = new Item.Created(id, "Item " + i, "Seeded content of item " + i, "draft", null, null, List.of(), at);
+          Item.Created event =
+              new Item.Created(id, "Item " + i, "Seeded content of item " + i, "draft", null, null, List.of(), at, null);
           Serializer serializer = serialization.findSerializerFor(event);
           long ordering = base + i + 1;
           journal.setLong(1, ordering);

@@ -1,5 +1,7 @@
 package io.tablecast.category;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
+
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -16,6 +18,7 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tablecast.EntityLog;
 import io.tablecast.EventTime;
 import io.tablecast.FieldError;
@@ -92,23 +95,25 @@ public final class Category
 
   // ---- events ----
 
-  public sealed interface Event extends JsonSerializable {
+  public sealed interface Event extends JsonSerializable, Traced {
     UUID categoryId();
 
     Instant at();
   }
 
-  public record Created(UUID categoryId, String name, String description, Instant at) implements Event {}
+  public record Created(UUID categoryId, String name, String description, Instant at,
+      @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  public record Updated(UUID categoryId, String name, String description, List<String> changed, Instant at)
+  public record Updated(UUID categoryId, String name, String description, List<String> changed, Instant at,
+      @JsonInclude(NON_NULL) String requestId)
       implements Event {}
 
-  public record Deleted(UUID categoryId, String name, Instant at) implements Event {}
+  public record Deleted(UUID categoryId, String name, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  public record Restored(UUID categoryId, Instant at) implements Event {}
+  public record Restored(UUID categoryId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
   /** A name reservation outlived its creation: this id can never be created. No read table shows it. */
-  public record Voided(UUID categoryId, Instant at) implements Event {}
+  public record Voided(UUID categoryId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
   // ---- state ----
 
@@ -249,7 +254,7 @@ public final class Category
 
   /** Asked whether a category that never came to exist holds its name: it never will. */
   private ReplyEffect<Event, State> onVoid(State state, StillHolds cmd) {
-    Voided voided = new Voided(categoryId, EventTime.now());
+    Voided voided = new Voided(categoryId, EventTime.now(), null);
     return Effect().persist(voided)
         .thenRun(s -> log.persisted(voided, null))
         .thenReply(cmd.replyTo(), s -> new Holds(false));
@@ -263,7 +268,8 @@ public final class Category
     if (!errors.isEmpty()) {
       return invalid(cmd.replyTo(), errors);
     }
-    return persistAndReply(new Created(categoryId, cmd.name().trim(), cmd.description(), EventTime.now()), cmd, cmd.replyTo());
+    return persistAndReply(
+        new Created(categoryId, cmd.name().trim(), cmd.description(), EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
@@ -283,21 +289,22 @@ public final class Category
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(categoryId, name, description, changed, EventTime.now()), cmd, cmd.replyTo());
+    return persistAndReply(
+        new Updated(categoryId, name, description, changed, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Deleted(categoryId, state.name(), EventTime.now()), cmd, cmd.replyTo());
+    return persistAndReply(new Deleted(categoryId, state.name(), EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Restored(categoryId, EventTime.now()), cmd, cmd.replyTo());
+    return persistAndReply(new Restored(categoryId, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> persistAndReply(Event event, Traced cmd, ActorRef<Reply> replyTo) {

@@ -168,9 +168,9 @@ public final class RebuildBenchCommand implements Callable<Integer> {
           ordering++;
           Instant at = t0.plusNanos(ordering * 1000);
           Object event = seq == 1
-              ? new Item.Created(id, "Item " + ordering, "content " + ordering, "draft", null, null, List.of(), at)
+              ? new Item.Created(id, "Item " + ordering, "content " + ordering, "draft", null, null, List.of(), at, null)
               : new Item.Updated(id, "Item " + ordering, "content " + ordering, seq == perItem ? "published" : "draft", null,
-                  List.of(), List.of("title", "content"), at);
+                  List.of(), List.of("title", "content"), at, null);
           Serializer serializer = serialization.findSerializerFor(event);
           String line = ordering + ",Item|" + id + "," + seq + ",false,bench," + now + ",\"\"," + serializer.identifier() + ","
               + Serializers.manifestFor(serializer, event) + ",\\x" + hex.formatHex(serializer.toBinary(event)) + "\n";

@@ -1,5 +1,7 @@
 package io.tablecast.item;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
+
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -17,6 +19,7 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.Recovery;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tablecast.EntityLog;
 import io.tablecast.EventTime;
 import io.tablecast.FieldError;
@@ -88,7 +91,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
 
   // ---- events: immutable forever; evolve them through Jackson migrations ----
 
-  public sealed interface Event extends JsonSerializable {
+  public sealed interface Event extends JsonSerializable, Traced {
     UUID itemId();
 
     Instant at();
@@ -96,7 +99,8 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
 
   /** {@code tags} is absent (null) in events written before items had tags. */
   public record Created(
-      UUID itemId, String title, String content, String status, UUID categoryId, UUID ownerId, List<String> tags, Instant at)
+      UUID itemId, String title, String content, String status, UUID categoryId, UUID ownerId, List<String> tags, Instant at,
+      @JsonInclude(NON_NULL) String requestId)
       implements Event {}
 
   /**
@@ -105,14 +109,15 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
    */
   public record Updated(
       UUID itemId, String title, String content, String status, UUID categoryId, List<String> tags,
-      List<String> changedFields, Instant at)
+      List<String> changedFields, Instant at, @JsonInclude(NON_NULL) String requestId)
       implements Event {}
 
-  public record CategoryDetached(UUID itemId, UUID categoryId, Instant at) implements Event {}
+  public record CategoryDetached(UUID itemId, UUID categoryId, Instant at,
+      @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  public record Deleted(UUID itemId, Instant at) implements Event {}
+  public record Deleted(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  public record Restored(UUID itemId, Instant at) implements Event {}
+  public record Restored(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
   // ---- state ----
 
@@ -321,7 +326,9 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     String status = cmd.status() == null ? "draft" : cmd.status();
     List<String> tags = tagsOf(canonicalTags(cmd.tags()));
     return persistAndReply(
-        new Created(itemId, cmd.title(), cmd.content(), status, cmd.categoryId(), cmd.ownerId(), tags, EventTime.now()), cmd, cmd.replyTo());
+        new Created(itemId, cmd.title(), cmd.content(), status, cmd.categoryId(), cmd.ownerId(), tags, EventTime.now(),
+            cmd.requestId()),
+        cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
@@ -352,28 +359,30 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(itemId, title, content, status, categoryId, tags, changed, EventTime.now()), cmd, cmd.replyTo());
+    return persistAndReply(
+        new Updated(itemId, title, content, status, categoryId, tags, changed, EventTime.now(), cmd.requestId()),
+        cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDetachCategory(State state, DetachCategory cmd) {
     if (!cmd.categoryId().equals(state.categoryId())) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new CategoryDetached(itemId, cmd.categoryId(), EventTime.now()), cmd, cmd.replyTo());
+    return persistAndReply(new CategoryDetached(itemId, cmd.categoryId(), EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Deleted(itemId, EventTime.now()), cmd, cmd.replyTo());
+    return persistAndReply(new Deleted(itemId, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Restored(itemId, EventTime.now()), cmd, cmd.replyTo());
+    return persistAndReply(new Restored(itemId, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> persistAndReply(Event event, Traced cmd, ActorRef<Reply> replyTo) {

@@ -5,6 +5,7 @@ import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import akka.persistence.query.PersistenceQuery;
 import akka.stream.javadsl.Sink;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tablecast.http.Json;
 import java.time.Instant;
 import java.util.List;
@@ -28,8 +29,9 @@ public final class ItemHistory {
         .currentEventsByPersistenceId(Item.ENTITY_TYPE_KEY.name() + "|" + itemId, 0L, Long.MAX_VALUE)
         .map(envelope -> {
           Item.Event event = (Item.Event) envelope.event();
-          return new Entry(event.getClass().getSimpleName(), envelope.sequenceNr(), event.at(),
-              Json.MAPPER.valueToTree(event));
+          ObjectNode payload = Json.MAPPER.valueToTree(event);
+          payload.remove("request_id"); // for the logs only, not part of the API
+          return new Entry(event.getClass().getSimpleName(), envelope.sequenceNr(), event.at(), payload);
         })
         .runWith(Sink.seq(), system);
   }

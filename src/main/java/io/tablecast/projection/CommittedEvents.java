@@ -5,6 +5,7 @@ import akka.projection.ProjectionId;
 import akka.projection.StatusObserver;
 import akka.projection.eventsourced.EventEnvelope;
 import io.tablecast.EntityLog;
+import io.tablecast.Traced;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -15,8 +16,9 @@ import org.slf4j.MDC;
 /**
  * What one projection instance committed: the handler hands over each batch it wrote, and once the
  * batch's offset is committed (in the same transaction as its rows) the events are counted and,
- * at DEBUG, logged one line each (projection, slice, persistence id, sequence number, event type),
- * which is how a projection's work is matched with the command that persisted the event. A batch
+ * at DEBUG, logged one line each (projection, slice, persistence id, sequence number, event type,
+ * and {@code request_id} in the MDC when the event carries the id of the request behind it), which
+ * is how a projection's work is matched with the command that persisted the event. A batch
  * rolled back (handler error, restart) is forgotten, so retried events are not counted twice.
  * Decorates the instance's other observer.
  */
@@ -60,14 +62,21 @@ final class CommittedEvents<E> extends StatusObserver<EventEnvelope<E>> {
   }
 
   private static void logCommitted(ProjectionId id, EventEnvelope<?> e) {
+    String requestId = e.event() instanceof Traced traced ? traced.requestId() : null;
     try {
       MDC.put(EntityLog.PERSISTENCE_ID, e.persistenceId());
       MDC.put(EntityLog.SEQUENCE_NR, Long.toString(e.sequenceNr()));
+      if (requestId != null) {
+        MDC.put(Traced.MDC_KEY, requestId);
+      }
       log.debug("Projection {} ({}) committed {} #{} {}", id.name(), id.key(), e.persistenceId(), e.sequenceNr(),
           e.event().getClass().getSimpleName());
     } finally {
       MDC.remove(EntityLog.PERSISTENCE_ID);
       MDC.remove(EntityLog.SEQUENCE_NR);
+      if (requestId != null) {
+        MDC.remove(Traced.MDC_KEY);
+      }
     }
   }
 

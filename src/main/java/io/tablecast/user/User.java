@@ -1,5 +1,7 @@
 package io.tablecast.user;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
+
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -16,6 +18,7 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tablecast.EntityLog;
 import io.tablecast.EventTime;
 import io.tablecast.FieldError;
@@ -100,26 +103,28 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
 
   // ---- events ----
 
-  public sealed interface Event extends JsonSerializable {
+  public sealed interface Event extends JsonSerializable, Traced {
     UUID userId();
 
     Instant at();
   }
 
-  public record Registered(UUID userId, String email, String passwordHash, String fullName, List<String> roles, Instant at)
+  public record Registered(UUID userId, String email, String passwordHash, String fullName, List<String> roles, Instant at,
+      @JsonInclude(NON_NULL) String requestId)
       implements Event {}
 
   /** The user's editable fields after the update, and which of them changed. */
   public record Updated(
-      UUID userId, String fullName, String passwordHash, boolean active, List<String> roles, List<String> changed, Instant at)
+      UUID userId, String fullName, String passwordHash, boolean active, List<String> roles, List<String> changed, Instant at,
+      @JsonInclude(NON_NULL) String requestId)
       implements Event {}
 
-  public record Deleted(UUID userId, Instant at) implements Event {}
+  public record Deleted(UUID userId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  public record Restored(UUID userId, Instant at) implements Event {}
+  public record Restored(UUID userId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
   /** A reservation outlived its registration: this id can never register. No read table shows it. */
-  public record Voided(UUID userId, Instant at) implements Event {}
+  public record Voided(UUID userId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
   // ---- state ----
 
@@ -297,7 +302,7 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
 
   /** Asked whether a user that never registered holds its email: it never will. */
   private ReplyEffect<Event, State> onVoid(State state, StillHolds cmd) {
-    Voided voided = new Voided(userId, EventTime.now());
+    Voided voided = new Voided(userId, EventTime.now(), null);
     return Effect().persist(voided)
         .thenRun(s -> log.persisted(voided, null))
         .thenReply(cmd.replyTo(), s -> new Holds(false));
@@ -317,7 +322,8 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
       return invalid(cmd.replyTo(), errors);
     }
     return persistAndReply(
-        new Registered(userId, cmd.email(), cmd.passwordHash(), cmd.fullName(), canonicalRoles(cmd.roles()), EventTime.now()),
+        new Registered(userId, cmd.email(), cmd.passwordHash(), cmd.fullName(), canonicalRoles(cmd.roles()), EventTime.now(),
+            cmd.requestId()),
         cmd, cmd.replyTo());
   }
 
@@ -343,21 +349,22 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
     if (changed.isEmpty()) {
       return Effect().reply(cmd.replyTo(), new Accepted(state));
     }
-    return persistAndReply(new Updated(userId, fullName, hash, active, roles, changed, EventTime.now()), cmd, cmd.replyTo());
+    return persistAndReply(
+        new Updated(userId, fullName, hash, active, roles, changed, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Deleted(userId, EventTime.now()), cmd, cmd.replyTo());
+    return persistAndReply(new Deleted(userId, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Restored(userId, EventTime.now()), cmd, cmd.replyTo());
+    return persistAndReply(new Restored(userId, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> persistAndReply(Event event, Traced cmd, ActorRef<Reply> replyTo) {

@@ -34,37 +34,37 @@ final class EventSamples {
 
   static {
     // users: Ada registers, changes her name, is deleted and restored
-    ALL.put("user/Registered.v1", new User.Registered(USER, EMAIL, PASSWORD_HASH, "Ada Lovelace", List.of("user"), at(0)));
+    ALL.put("user/Registered.v1", new User.Registered(USER, EMAIL, PASSWORD_HASH, "Ada Lovelace", List.of("user"), at(0), null));
     ALL.put("user/Updated.v1",
-        new User.Updated(USER, "Ada King", PASSWORD_HASH, true, List.of("editor", "user"), List.of("full_name", "roles"), at(1)));
-    ALL.put("user/Deleted.v1", new User.Deleted(USER, at(2)));
-    ALL.put("user/Restored.v1", new User.Restored(USER, at(3)));
-    ALL.put("user/Voided.v1", new User.Voided(VOIDED_USER, at(4)));
+        new User.Updated(USER, "Ada King", PASSWORD_HASH, true, List.of("editor", "user"), List.of("full_name", "roles"), at(1), null));
+    ALL.put("user/Deleted.v1", new User.Deleted(USER, at(2), null));
+    ALL.put("user/Restored.v1", new User.Restored(USER, at(3), null));
+    ALL.put("user/Voided.v1", new User.Voided(VOIDED_USER, at(4), null));
     ALL.put("user/State.v1", new User.State(USER, EMAIL, PASSWORD_HASH, "Ada King", List.of("editor", "user"), true, at(0), at(3),
         null, 4, false));
 
     // categories: created, renamed, deleted, restored
-    ALL.put("category/Created.v1", new Category.Created(CATEGORY, "Engines", "Analytical and difference engines", at(5)));
+    ALL.put("category/Created.v1", new Category.Created(CATEGORY, "Engines", "Analytical and difference engines", at(5), null));
     ALL.put("category/Updated.v1",
-        new Category.Updated(CATEGORY, "Computing engines", "Analytical and difference engines", List.of("name"), at(6)));
-    ALL.put("category/Deleted.v1", new Category.Deleted(CATEGORY, "Computing engines", at(7)));
-    ALL.put("category/Restored.v1", new Category.Restored(CATEGORY, at(8)));
-    ALL.put("category/Voided.v1", new Category.Voided(VOIDED_CATEGORY, at(9)));
+        new Category.Updated(CATEGORY, "Computing engines", "Analytical and difference engines", List.of("name"), at(6), null));
+    ALL.put("category/Deleted.v1", new Category.Deleted(CATEGORY, "Computing engines", at(7), null));
+    ALL.put("category/Restored.v1", new Category.Restored(CATEGORY, at(8), null));
+    ALL.put("category/Voided.v1", new Category.Voided(VOIDED_CATEGORY, at(9), null));
     ALL.put("category/State.v1",
         new Category.State(CATEGORY, "Computing engines", "Analytical and difference engines", at(5), at(8), null, 4, false));
 
     // items: created in the category, updated (twice, one per Updated version), detached, deleted, restored
     ALL.put("item/Created.v1",
-        new Item.Created(ITEM, "Notes", "On the engine", "draft", CATEGORY, USER, List.of("history", "json"), at(10)));
+        new Item.Created(ITEM, "Notes", "On the engine", "draft", CATEGORY, USER, List.of("history", "json"), at(10), null));
     ALL.put("item/Updated.v1",
         new Item.Updated(ITEM, "Notes by the translator", "On the engine", "draft", CATEGORY, List.of("history", "json"),
-            List.of("title"), at(11)));
+            List.of("title"), at(11), null));
     ALL.put("item/Updated.v2",
         new Item.Updated(ITEM, "Notes by the translator", "On the engine, with notes A to G", "published", CATEGORY,
-            List.of("history", "jackson", "json"), List.of("content", "status", "tags"), at(12)));
-    ALL.put("item/CategoryDetached.v1", new Item.CategoryDetached(ITEM, CATEGORY, at(13)));
-    ALL.put("item/Deleted.v1", new Item.Deleted(ITEM, at(14)));
-    ALL.put("item/Restored.v1", new Item.Restored(ITEM, at(15)));
+            List.of("history", "jackson", "json"), List.of("content", "status", "tags"), at(12), null));
+    ALL.put("item/CategoryDetached.v1", new Item.CategoryDetached(ITEM, CATEGORY, at(13), null));
+    ALL.put("item/Deleted.v1", new Item.Deleted(ITEM, at(14), null));
+    ALL.put("item/Restored.v1", new Item.Restored(ITEM, at(15), null));
     ALL.put("item/State.v1", new Item.State(ITEM, "Notes by the translator", "On the engine", "draft", CATEGORY, USER,
         List.of("history", "json"), at(10), at(11), null, 2));
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A request's X-Request-Id reaches the entity that handles its command (request_id in the MDC of
  * the entity's lines), and the projection's line for the persisted event names the same event
- * (persistence id and sequence number), with the per-event loggers at DEBUG as EVENT_LOG_LEVEL sets them.
+ * (persistence id and sequence number) and the same request id, carried by the event, with the per-event loggers at DEBUG as EVENT_LOG_LEVEL sets them.
  */
 class RequestIdLogsIT {
   private static final Duration WITHIN = Duration.ofSeconds(30);
@@ -60,7 +60,7 @@ class RequestIdLogsIT {
   }
 
   @Test
-  void aCommandsRequestIdIsOnTheEntitysLineAndTheProjectionsLineNamesTheSameEvent() {
+  void aCommandsRequestIdIsOnTheEntitysLineAndOnTheProjectionsLineForTheSameEvent() {
     String requestId = "req-" + UUID.randomUUID();
     Api.Response created = user.post("/api/items", "{\"title\":\"Traced\",\"content\":\"c\"}", Map.of("X-Request-Id", requestId));
     assertEquals(201, created.status(), created.toString());
@@ -74,6 +74,21 @@ class RequestIdLogsIT {
     String projection = line(Pattern.compile(".*io\\.tablecast\\.projection\\.events .*items-g\\d+ \\(item-\\d\\) committed " + event + " #1 Created.*"));
     assertTrue(projection.contains("persistence_id=Item|" + created.json().get("id").asText()), projection);
     assertTrue(projection.contains("sequence_nr=1"), projection);
+    assertTrue(projection.contains("request_id=" + requestId), projection);
+  }
+
+  @Test
+  void anUpdatesRequestIdReachesTheProjectionsLineForItsEvent() {
+    Api.Response created = user.post("/api/items", "{\"title\":\"Traced twice\",\"content\":\"c\"}");
+    assertEquals(201, created.status(), created.toString());
+    String id = created.json().get("id").asText();
+    String requestId = "update-" + UUID.randomUUID();
+
+    Api.Response updated = user.patch("/api/items/" + id, "{\"title\":\"Traced again\"}", Map.of("X-Request-Id", requestId));
+    assertEquals(200, updated.status(), updated.toString());
+
+    String projection = line(Pattern.compile(".*io\\.tablecast\\.projection\\.events .*committed Item\\|" + id + " #2 Updated.*"));
+    assertTrue(projection.contains("request_id=" + requestId), projection);
   }
 
   @Test

@@ -191,6 +191,7 @@ class ItemRulesIT {
       assertEquals(i + 1, e.get("version").asLong());
       assertNotNull(e.get("timestamp").asText());
       assertEquals(id, e.get("payload").get("item_id").asText());
+      assertNull(e.get("payload").get("request_id"), "the request id is for the logs, not the API");
     }
     assertEquals(List.of("Created", "Updated", "Deleted", "Restored"), types);
     assertEquals("h2", history.get(1).get("payload").get("title").asText());

@@ -73,6 +73,17 @@ class ItemTest {
   }
 
   @Test
+  void eventsCarryTheRequestIdOfTheirCommandAndTheStateIgnoresIt() {
+    var created = run(reply -> new Item.Create("First", "Hello", null, null, null, null, "req-1", reply));
+    assertEquals("req-1", created.eventOfType(Item.Created.class).requestId());
+    var updated = run(reply -> new Item.Update(changes("Second", null, null), null, "req-2", reply));
+    assertEquals("req-2", updated.eventOfType(Item.Updated.class).requestId());
+    var untraced = run(reply -> new Item.Update(changes("Third", null, null), null, null, reply));
+    assertNull(untraced.eventOfType(Item.Updated.class).requestId());
+    assertEquals(((Item.Accepted) untraced.reply()).item(), item.getState());
+  }
+
+  @Test
   void createTwiceIsRejected() {
     create("First", "Hello");
     var result = create("Again", "x");
