@@ -1,11 +1,11 @@
 package io.tablecast;
 
 import io.tablecast.metrics.Metrics;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * What an entity reports about the commands it handles, at DEBUG on the logger
@@ -44,21 +44,19 @@ public final class EntityLog {
     // The entity runs this on the journal's answer, another message than the command's, so the
     // request id is put in the MDC here.
     long sequenceNr = this.sequenceNr.getAsLong();
-    Map<String, String> previous = MDC.getCopyOfContextMap();
-    try {
-      if (requestId != null) {
-        MDC.put(Traced.MDC_KEY, requestId);
-      }
-      MDC.put(PERSISTENCE_ID, persistenceId);
-      MDC.put(SEQUENCE_NR, Long.toString(sequenceNr));
+    LogContext.with(eventContext(persistenceId, sequenceNr, requestId), () -> {
       log.debug("Persisted {} #{} {}", persistenceId, sequenceNr, event.getClass().getSimpleName());
-    } finally {
-      if (previous == null) {
-        MDC.clear();
-      } else {
-        MDC.setContextMap(previous);
-      }
-    }
+      return null;
+    });
+  }
+
+  /** The MDC entries that name an event (and the request behind it, when known) on both sides. */
+  public static Map<String, String> eventContext(String persistenceId, long sequenceNr, String requestId) {
+    Map<String, String> entries = new HashMap<>();
+    entries.put(PERSISTENCE_ID, persistenceId);
+    entries.put(SEQUENCE_NR, Long.toString(sequenceNr));
+    entries.put(Traced.MDC_KEY, requestId);
+    return entries;
   }
 
   /** Called while the entity handles the command (its request id is in the MDC then). */

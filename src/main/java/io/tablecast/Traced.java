@@ -2,7 +2,6 @@ package io.tablecast;
 
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import java.util.Map;
-import org.slf4j.MDC;
 
 /**
  * A command sent on behalf of an HTTP request: {@code requestId} is the request's X-Request-Id
@@ -28,17 +27,7 @@ public interface Traced {
       if (requestId == null) {
         return handler.apply(state, command);
       }
-      Map<String, String> previous = MDC.getCopyOfContextMap();
-      MDC.put(MDC_KEY, requestId);
-      try {
-        return handler.apply(state, command);
-      } finally {
-        if (previous == null) {
-          MDC.clear();
-        } else {
-          MDC.setContextMap(previous);
-        }
-      }
+      return LogContext.with(Map.of(MDC_KEY, requestId), () -> handler.apply(state, command));
     };
   }
 }

@@ -14,18 +14,19 @@ import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.pattern.AskTimeoutException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tablecast.LogContext;
 import io.tablecast.Settings;
 import io.tablecast.Traced;
 import io.tablecast.metrics.Metrics;
 import io.tablecast.metrics.RouteLabel;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.slf4j.MDC;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.headers.RawHeader;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -134,14 +135,8 @@ public final class HttpServer extends AllDirectives {
 
   private ExceptionHandler exceptions(String requestId) {
     return ExceptionHandler.newBuilder()
-        .matchAny(e -> {
-          MDC.put(Traced.MDC_KEY, requestId);
-          try {
-            return complete(forFault(unwrap(e)));
-          } finally {
-            MDC.remove(Traced.MDC_KEY);
-          }
-        })
+        .matchAny(e -> LogContext.with(Collections.singletonMap(Traced.MDC_KEY, requestId),
+            () -> complete(forFault(unwrap(e)))))
         .build();
   }
 

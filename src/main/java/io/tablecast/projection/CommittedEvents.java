@@ -5,13 +5,13 @@ import akka.projection.ProjectionId;
 import akka.projection.StatusObserver;
 import akka.projection.eventsourced.EventEnvelope;
 import io.tablecast.EntityLog;
+import io.tablecast.LogContext;
 import io.tablecast.Traced;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * What one projection instance committed: the handler hands over each batch it wrote, and once the
@@ -63,21 +63,11 @@ final class CommittedEvents<E> extends StatusObserver<EventEnvelope<E>> {
 
   private static void logCommitted(ProjectionId id, EventEnvelope<?> e) {
     String requestId = e.event() instanceof Traced traced ? traced.requestId() : null;
-    try {
-      MDC.put(EntityLog.PERSISTENCE_ID, e.persistenceId());
-      MDC.put(EntityLog.SEQUENCE_NR, Long.toString(e.sequenceNr()));
-      if (requestId != null) {
-        MDC.put(Traced.MDC_KEY, requestId);
-      }
+    LogContext.with(EntityLog.eventContext(e.persistenceId(), e.sequenceNr(), requestId), () -> {
       log.debug("Projection {} ({}) committed {} #{} {}", id.name(), id.key(), e.persistenceId(), e.sequenceNr(),
           e.event().getClass().getSimpleName());
-    } finally {
-      MDC.remove(EntityLog.PERSISTENCE_ID);
-      MDC.remove(EntityLog.SEQUENCE_NR);
-      if (requestId != null) {
-        MDC.remove(Traced.MDC_KEY);
-      }
-    }
+      return null;
+    });
   }
 
   @Override

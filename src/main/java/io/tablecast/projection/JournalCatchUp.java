@@ -28,7 +28,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.postgresql.PGStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,8 +153,6 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
     }
     List<EventEnvelope<E>> events = new ArrayList<>(settings.pageSize());
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(PAGE)) {
-      // Binary rows from the first execution: payloads are bytea (hex in the text format).
-      ps.unwrap(PGStatement.class).setPrepareThreshold(-1);
       ps.setString(1, tag);
       ps.setLong(2, after);
       ps.setLong(3, until);

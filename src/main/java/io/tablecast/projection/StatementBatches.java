@@ -3,24 +3,11 @@ package io.tablecast.projection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
- * JDBC batching that keeps event order where it matters.
- *
- * <p>Statements added with a row key (one row each, e.g. by primary key) are written in waves:
- * wave k holds the k-th statement of every row, and within a wave the statements are grouped by
- * SQL into one batch each. Statements on the same row keep their order; statements on different
- * rows commute. During a catch-up, a batch of thousands of Created/Updated events becomes a
- * handful of round trips (inserts become multi-row inserts: the pool sets reWriteBatchedInserts)
- * and writes exactly the rows that one statement per event would.
- *
- * <p>Statements added without a key are barriers: everything before them is written first;
- * consecutive ones with the same SQL share a batch.
+ * JDBC batching that keeps event order: consecutive rows for the same statement go in one batch;
+ * a different statement first flushes the batch before it. A run of Created events during
+ * catch-up becomes one multi-row insert (the pool sets reWriteBatchedInserts).
  */
 public final class StatementBatches implements AutoCloseable {
   @FunctionalInterface
@@ -28,10 +15,7 @@ public final class StatementBatches implements AutoCloseable {
     void bind(PreparedStatement statement) throws SQLException;
   }
 
-  private record Keyed(String sql, Object key, Binder binder) {}
-
   private final Connection connection;
-  private final List<Keyed> keyed = new ArrayList<>();
   private String sql;
   private PreparedStatement statement;
 
@@ -39,16 +23,9 @@ public final class StatementBatches implements AutoCloseable {
     this.connection = connection;
   }
 
-  /** A statement that touches only the row identified by {@code key}. */
-  public void add(String sql, Object key, Binder binder) throws SQLException {
-    flushPlain();
-    keyed.add(new Keyed(sql, key, binder));
-  }
-
   public void add(String sql, Binder binder) throws SQLException {
-    flushKeyed();
     if (!sql.equals(this.sql)) {
-      flushPlain();
+      flush();
       this.sql = sql;
       this.statement = connection.prepareStatement(sql);
     }
@@ -56,34 +33,7 @@ public final class StatementBatches implements AutoCloseable {
     statement.addBatch();
   }
 
-  private void flushKeyed() throws SQLException {
-    if (keyed.isEmpty()) {
-      return;
-    }
-    Map<Object, Integer> statementsPerRow = new HashMap<>();
-    List<Map<String, List<Keyed>>> waves = new ArrayList<>();
-    for (Keyed k : keyed) {
-      int wave = statementsPerRow.merge(k.key(), 1, Integer::sum) - 1;
-      if (wave == waves.size()) {
-        waves.add(new LinkedHashMap<>());
-      }
-      waves.get(wave).computeIfAbsent(k.sql(), s -> new ArrayList<>()).add(k);
-    }
-    keyed.clear();
-    for (Map<String, List<Keyed>> wave : waves) {
-      for (Map.Entry<String, List<Keyed>> batch : wave.entrySet()) {
-        try (PreparedStatement ps = connection.prepareStatement(batch.getKey())) {
-          for (Keyed k : batch.getValue()) {
-            k.binder().bind(ps);
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
-      }
-    }
-  }
-
-  private void flushPlain() throws SQLException {
+  private void flush() throws SQLException {
     if (statement != null) {
       try (PreparedStatement s = statement) {
         s.executeBatch();
@@ -97,7 +47,6 @@ public final class StatementBatches implements AutoCloseable {
   /** Executes what is left; the caller's transaction commits it together with the offset. */
   @Override
   public void close() throws SQLException {
-    flushPlain();
-    flushKeyed();
+    flush();
   }
 }
