@@ -38,16 +38,20 @@ final class Measurements {
     return Map.of("Authorization", authorization);
   }
 
-  Load.Result getById(List<UUID> ids, int concurrency, Duration duration) throws InterruptedException {
-    return Load.run(concurrency, duration, worker ->
-        get("/api/items/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()))) == 200);
+  /** Gets of random items; the first {@code warmUp} of the load is not measured. */
+  Load.Result getById(List<UUID> ids, int concurrency, Duration warmUp, Duration duration) throws InterruptedException {
+    Load.Operation get = worker -> get("/api/items/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()))) == 200;
+    Load.run(concurrency, warmUp, get);
+    return Load.run(concurrency, duration, get);
   }
 
-  /** A sorted page somewhere in the first 10,000 rows of the whole table. */
-  Load.Result listPages(int rows, int concurrency, Duration duration) throws InterruptedException {
+  /** Sorted pages somewhere in the first 10,000 rows of the whole table; the first {@code warmUp} is not measured. */
+  Load.Result listPages(int rows, int concurrency, Duration warmUp, Duration duration) throws InterruptedException {
     int maxSkip = Math.max(1, Math.min(rows, 10_000) - 50);
-    return Load.run(concurrency, duration, worker ->
-        get("/api/items?sort=-created_at&limit=50&skip=" + ThreadLocalRandom.current().nextInt(maxSkip)) == 200);
+    Load.Operation list = worker ->
+        get("/api/items?sort=-created_at&limit=50&skip=" + ThreadLocalRandom.current().nextInt(maxSkip)) == 200;
+    Load.run(concurrency, warmUp, list);
+    return Load.run(concurrency, duration, list);
   }
 
   /**

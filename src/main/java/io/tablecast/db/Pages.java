@@ -59,11 +59,13 @@ public final class Pages {
         return new Page<>(data, params.skip() + data.size(), true, params.skip(), params.limit());
       }
       long exactUpTo = params.exactTotalUpTo();
-      long counted = cappedCount(c, query, exactUpTo);
+      // A full page past the cap has proved more matching rows than the count would read.
+      long proved = data.isEmpty() ? 0 : (long) params.skip() + data.size();
+      long counted = proved > exactUpTo ? proved : cappedCount(c, query, exactUpTo);
       if (counted <= exactUpTo) {
         return new Page<>(data, counted, true, params.skip(), params.limit());
       }
-      long atLeast = Math.max(counted, (long) params.skip() + data.size());
+      long atLeast = Math.max(counted, proved);
       return new Page<>(data, Math.max(atLeast, estimate(c, query)), false, params.skip(), params.limit());
     }
   }
