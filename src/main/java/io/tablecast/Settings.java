@@ -81,7 +81,8 @@ public record Settings(
       Duration managementTimeout,
       int rebuildGroupAfterEnvelopes,
       Duration rebuildGroupAfterDuration,
-      long indexBuildMemoryBytes) {}
+      long indexBuildMemoryBytes,
+      int indexBuildConnections) {}
 
   /**
    * How the node finds its cluster: bootstrap through discovery, seed nodes (from SEED_NODES, or
@@ -163,7 +164,8 @@ public record Settings(
             p.getDuration("management-timeout"),
             p.getInt("rebuild.group-after-envelopes"),
             p.getDuration("rebuild.group-after-duration"),
-            p.getBytes("rebuild.index-build-memory")),
+            p.getBytes("rebuild.index-build-memory"),
+            p.getInt("rebuild.index-build-connections")),
         cluster(config, t.getConfig("cluster")));
   }
 

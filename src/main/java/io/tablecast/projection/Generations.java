@@ -7,9 +7,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 /**
@@ -258,24 +264,79 @@ public final class Generations {
   }
 
   /**
-   * Builds the indexes a rebuild deferred (if any are left), with {@code memoryBytes} of
-   * maintenance_work_mem; returns how many it built.
+   * Builds the indexes a rebuild deferred (if any are left) on up to {@code connections}
+   * connections at once, each with {@code memoryBytes} of maintenance_work_mem; returns how many
+   * it built. PostgreSQL builds a GIN index in one process, so the trigram index is started first
+   * and the btree indexes are built beside it. Each index commits on its own (IF NOT EXISTS: a
+   * build cut short is finished by the next call); the registry forgets the definitions once all
+   * exist.
    */
-  public int buildDeferredIndexes(String projection, int generation, long memoryBytes) throws SQLException {
+  public int buildDeferredIndexes(String projection, int generation, long memoryBytes, int connections)
+      throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       lock(c, projection);
-      try (PreparedStatement ps = c.prepareStatement("SELECT set_config('maintenance_work_mem', ?, true)")) {
-        ps.setString(1, memoryBytes / 1024 + "kB");
-        ps.execute();
+      List<String> definitions = deferredIndexes(c, projection, generation);
+      if (definitions.isEmpty()) {
+        c.rollback();
+        return 0;
       }
-      int built = buildDeferredIndexes(c, projection, generation);
+      ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(definitions.stream()
+          .sorted(Comparator.comparing((String d) -> !d.contains(" USING gin ")))
+          .toList());
+      int builders = Math.max(1, Math.min(connections, definitions.size()));
+      ExecutorService pool = Executors.newFixedThreadPool(builders, r -> new Thread(r, "index-build-" + projection));
+      try {
+        List<Future<Void>> running = new ArrayList<>();
+        for (int i = 0; i < builders; i++) {
+          running.add(pool.submit(() -> buildFrom(queue, memoryBytes)));
+        }
+        for (Future<Void> f : running) {
+          f.get();
+        }
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof SQLException sql ? sql : new SQLException("index build failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while building the deferred indexes of " + projection, e);
+      } finally {
+        pool.shutdownNow();
+      }
+      forgetDeferredIndexes(c, projection, generation);
       c.commit();
-      return built;
+      return definitions.size();
     }
   }
 
+  /** Builds index definitions from the queue on one connection until it is empty. */
+  private Void buildFrom(ConcurrentLinkedQueue<String> queue, long memoryBytes) throws SQLException {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      for (String definition = queue.poll(); definition != null; definition = queue.poll()) {
+        s.execute("SET LOCAL maintenance_work_mem = '" + memoryBytes / 1024 + "kB'");
+        s.execute(ifNotExists(definition));
+        c.commit();
+      }
+    }
+    return null;
+  }
+
+  /** Builds the deferred indexes still missing, one after another, in the caller's transaction. */
   private static int buildDeferredIndexes(Connection c, String projection, int generation) throws SQLException {
+    List<String> definitions = deferredIndexes(c, projection, generation);
+    if (definitions.isEmpty()) {
+      return 0;
+    }
+    try (Statement s = c.createStatement()) {
+      for (String definition : definitions) {
+        s.execute(ifNotExists(definition));
+      }
+    }
+    forgetDeferredIndexes(c, projection, generation);
+    return definitions.size();
+  }
+
+  private static List<String> deferredIndexes(Connection c, String projection, int generation) throws SQLException {
     List<String> definitions = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -288,14 +349,10 @@ public final class Generations {
         }
       }
     }
-    if (definitions.isEmpty()) {
-      return 0;
-    }
-    try (Statement s = c.createStatement()) {
-      for (String definition : definitions) {
-        s.execute(definition.replaceFirst("^CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "));
-      }
-    }
+    return definitions;
+  }
+
+  private static void forgetDeferredIndexes(Connection c, String projection, int generation) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE journal.projection_generation SET deferred_indexes = NULL WHERE projection_name = ? AND generation = ?")) {
@@ -303,7 +360,10 @@ public final class Generations {
       ps.setInt(2, generation);
       ps.executeUpdate();
     }
-    return definitions.size();
+  }
+
+  private static String ifNotExists(String definition) {
+    return definition.replaceFirst("^CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ");
   }
 
   /** Records why a verified rebuild was not switched (null: verified equal). */

@@ -282,7 +282,7 @@ public final class RebuildCoordinator {
     }
     long start = System.nanoTime();
     int built = generations.buildDeferredIndexes(projection.name(), building.generation(),
-        settings.operations().indexBuildMemoryBytes());
+        settings.operations().indexBuildMemoryBytes(), settings.operations().indexBuildConnections());
     if (built > 0) {
       log.info("Rebuild of {} caught up: built the {} deferred indexes of generation {} in {} ms", projection.name(), built,
           building.generation(), (System.nanoTime() - start) / 1_000_000);

@@ -67,6 +67,22 @@ class RebuildIT {
     return ids;
   }
 
+  /** The index definitions of a generation's schema, named without the schema. */
+  private static List<String> indexes(String schema) throws Exception {
+    List<String> definitions = new ArrayList<>();
+    try (var c = db.getConnection();
+        var ps = c.prepareStatement("SELECT replace(indexdef, ? || '.', '') FROM pg_indexes WHERE schemaname = ? ORDER BY 1")) {
+      ps.setString(1, schema);
+      ps.setString(2, schema);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          definitions.add(rs.getString(1));
+        }
+      }
+    }
+    return definitions;
+  }
+
   private static void caughtUp(long items) {
     eventually(WITHIN, () -> Tables.count(db, "SELECT count(*) FROM read.items"), n -> n == items);
     eventually(WITHIN, () -> items().get("lag_events").asLong(), lag -> lag == 0);
@@ -113,6 +129,8 @@ class RebuildIT {
     reader.join();
     assertEquals(before, smallest.get(), "readers never saw an empty or half-built table");
     assertEquals(0, Tables.difference(db, "items_g1.items", "items_g2.items"), "the rebuild equals the incremental table");
+    assertEquals(indexes("items_g1"), indexes("items_g2"), "the indexes deferred during the catch-up were all built before the switch");
+    assertEquals(0, Tables.count(db, "SELECT count(*) FROM journal.projection_generation WHERE deferred_indexes IS NOT NULL"));
     assertEquals("retired", Tables.text(db,
         "SELECT state FROM journal.projection_generation WHERE projection_name = 'items' AND generation = 1"));
     JsonNode items = eventually(WITHIN, RebuildIT::items, s -> s.get("state").asText().equals("running"));
