@@ -44,6 +44,9 @@ public final class HttpServer extends AllDirectives {
 
   private final Metrics metrics;
   private final Cors cors;
+  /** Built once: every request passes through both. */
+  private final RejectionHandler rejections = rejections();
+  private final ExceptionHandler exceptions = exceptions();
 
   private HttpServer(Settings settings, Metrics metrics) {
     this.metrics = metrics;
@@ -85,7 +88,7 @@ public final class HttpServer extends AllDirectives {
           },
           () -> mapRequest(
               r -> r.removeHeader(REQUEST_ID_HEADER).addHeader(RawHeader.create(REQUEST_ID_HEADER, requestId)),
-              () -> handleExceptions(exceptions(requestId), () -> handleRejections(rejections(), () -> api))));
+              () -> handleExceptions(exceptions, () -> handleRejections(rejections, () -> api))));
     });
   }
 
@@ -133,10 +136,11 @@ public final class HttpServer extends AllDirectives {
         .withHeaders(response.getHeaders());
   }
 
-  private ExceptionHandler exceptions(String requestId) {
+  /** A fault is logged with the request's id (set on the request by {@link #observed}). */
+  private ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
-        .matchAny(e -> LogContext.with(Collections.singletonMap(Traced.MDC_KEY, requestId),
-            () -> complete(forFault(unwrap(e)))))
+        .matchAny(e -> headerValueByName(REQUEST_ID_HEADER, requestId ->
+            LogContext.with(Collections.singletonMap(Traced.MDC_KEY, requestId), () -> complete(forFault(unwrap(e))))))
         .build();
   }
 

@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +36,15 @@ public final class Tokens {
   private static final String ISSUER = "tablecast";
   private static final String SECRET_FILE = "token-secret";
 
+  /** Tokens verified before, kept so that a client's next request skips parsing and the MAC. */
+  private static final int VERIFIED_KEPT = 10_000;
+
+  private record Verified(UUID userId, Instant expires) {}
+
   private final MACSigner signer;
   private final MACVerifier verifier;
   private final Duration ttl;
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
   Tokens(byte[] secret, Duration ttl) {
     try {
@@ -97,8 +105,18 @@ public final class Tokens {
     return jwt.serialize();
   }
 
-  /** The user a token was issued to, if it is ours, untampered and unexpired. */
+  /**
+   * The user a token was issued to, if it is ours, untampered and unexpired. A token that
+   * verified once is remembered (exactly that string, up to {@value #VERIFIED_KEPT} of them) until
+   * it expires: parsing and checking it again would give the same answer. Whether its user may
+   * still act is not part of this; callers ask the user every time.
+   */
   public Optional<UUID> verify(String token) {
+    Instant now = Instant.now();
+    Verified known = verified.get(token);
+    if (known != null) {
+      return known.expires().isAfter(now) ? Optional.of(known.userId()) : Optional.empty();
+    }
     try {
       SignedJWT jwt = SignedJWT.parse(token);
       if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
@@ -106,12 +124,26 @@ public final class Tokens {
       }
       JWTClaimsSet claims = jwt.getJWTClaimsSet();
       Date expires = claims.getExpirationTime();
-      if (expires == null || !expires.toInstant().isAfter(Instant.now()) || !ISSUER.equals(claims.getIssuer())) {
+      if (expires == null || !expires.toInstant().isAfter(now) || !ISSUER.equals(claims.getIssuer())) {
         return Optional.empty();
       }
-      return Optional.of(UUID.fromString(claims.getSubject()));
+      UUID userId = UUID.fromString(claims.getSubject());
+      remember(token, new Verified(userId, expires.toInstant()));
+      return Optional.of(userId);
     } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
       return Optional.empty();
     }
+  }
+
+  /** Keeps a verified token; when full, forgets the expired ones, and all if none had expired. */
+  private void remember(String token, Verified result) {
+    if (verified.size() >= VERIFIED_KEPT) {
+      Instant now = Instant.now();
+      verified.values().removeIf(v -> !v.expires().isAfter(now));
+      if (verified.size() >= VERIFIED_KEPT) {
+        verified.clear();
+      }
+    }
+    verified.put(token, result);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tablecast.support.Api;
 import io.tablecast.support.Users;
+import io.tablecast.support.CapturedLogs;
 import io.tablecast.support.ControlledPostgres;
 import io.tablecast.support.JournalAudit;
 import io.tablecast.support.TestNode;
@@ -37,7 +38,8 @@ class DatabaseOutageIT {
         TestNode node = TestNode.start(dataDir.resolve("node"), Users.withAdmin(Map.of(
             "tablecast.database.url", pg.url(),
             "tablecast.database.user", "postgres",
-            "tablecast.database.password", "")))) {
+            "tablecast.database.password", "")));
+        CapturedLogs logs = CapturedLogs.start()) {
       WriteLoad load = WriteLoad.start(CLIENTS, () -> node.admin());
       eventually(Duration.ofSeconds(60), load::acknowledgedWrites, n -> n >= 200);
 
@@ -75,6 +77,9 @@ class DatabaseOutageIT {
         }
       }
       assertTrue(reads.stream().anyMatch(r -> r.status() == 503), "reads during the outage are 503");
+      String failedRead = reads.stream().filter(r -> r.status() == 503).findFirst().orElseThrow().header("X-Request-Id");
+      assertTrue(logs.text().lines().anyMatch(line -> line.contains("Request failed") && line.contains("request_id=" + failedRead)),
+          "the fault is logged with the request's id " + failedRead);
 
       try (Connection c = JournalAudit.connect(pg.url())) {
         assertEquals(List.of(), JournalAudit.missingFromJournal(c, load.acknowledged));

@@ -59,4 +59,19 @@ class TokensTest {
     assertEquals(Optional.empty(), tokens.verify("not.a.token"));
     assertEquals(Optional.empty(), tokens.verify(""));
   }
+
+  @Test
+  void aRememberedTokenStillExpiresAndATamperedCopyIsNotTakenForIt() throws Exception {
+    Tokens tokens = new Tokens(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
+    UUID user = UUID.randomUUID();
+    String token = tokens.issue(user);
+    assertEquals(Optional.of(user), tokens.verify(token));
+    assertEquals(Optional.of(user), tokens.verify(token), "verified again, from memory");
+    String[] parts = token.split("\\.");
+    String otherUser = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        ("{\"iss\":\"tablecast\",\"sub\":\"" + UUID.randomUUID() + "\",\"exp\":9999999999}").getBytes(StandardCharsets.UTF_8));
+    assertEquals(Optional.empty(), tokens.verify(parts[0] + "." + otherUser + "." + parts[2]));
+    Thread.sleep(2_100); // the JWT's expiry has a resolution of a second; two seconds pass it for sure
+    assertEquals(Optional.empty(), tokens.verify(token), "a remembered token expires like any other");
+  }
 }
