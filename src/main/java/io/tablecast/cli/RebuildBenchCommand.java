@@ -10,6 +10,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tablecast.Tablecast;
 import io.tablecast.bench.CpuTime;
+import io.tablecast.bench.ScratchDirectory;
 import io.tablecast.item.Item;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -55,7 +56,7 @@ public final class RebuildBenchCommand implements Callable<Integer> {
   @Option(names = "--updates-per-item", defaultValue = "3", description = "Updated events per Created (default: ${DEFAULT-VALUE}).")
   int updatesPerItem;
 
-  @Option(names = "--data-dir", description = "Where the embedded PostgreSQL lives (default: a new temporary directory).")
+  @Option(names = "--data-dir", description = "Where the embedded PostgreSQL lives (default: a new temporary directory, removed after a successful run).")
   Path dataDir;
 
   @Spec CommandSpec spec;
@@ -63,7 +64,7 @@ public final class RebuildBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path dir = dataDir != null ? dataDir : Files.createTempDirectory("tablecast-bench");
+    Path dir = dataDir != null ? dataDir : ScratchDirectory.create();
     String adminPassword = java.util.UUID.randomUUID().toString();
     Config config = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
             "tablecast.data-dir", dir.toString(),
@@ -76,6 +77,7 @@ public final class RebuildBenchCommand implements Callable<Integer> {
             "akka.loglevel", "WARNING"))
         .withFallback(ConfigFactory.defaultApplication()));
     Tablecast node = Tablecast.start(config);
+    boolean succeeded = false;
     try {
       String url = "http://127.0.0.1:" + node.httpAddress().getPort();
       NodeClient admin = new NodeClient(url, NodeClient.signIn(url, ADMIN_EMAIL, adminPassword));
@@ -128,6 +130,7 @@ public final class RebuildBenchCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "CPU during the rebuild: service %.1f s, PostgreSQL %.1f s: %.1f µs per event%n",
           serviceCpu, postgresCpu, (serviceCpu + postgresCpu) * 1e6 / events);
       out.printf(Locale.ROOT, "machine: %d processors available to the JVM%n", Runtime.getRuntime().availableProcessors());
+      succeeded = true;
       return ExitCodes.OK;
     } catch (NodeClient.Failure f) {
       spec.commandLine().getErr().println("error: " + f.getMessage());
@@ -136,6 +139,9 @@ public final class RebuildBenchCommand implements Callable<Integer> {
       out.flush();
       spec.commandLine().getErr().flush();
       node.stop();
+      if (dataDir == null && succeeded) {
+        ScratchDirectory.delete(dir);
+      }
     }
   }
 
