@@ -25,7 +25,7 @@ public record Settings(
 
   public record Database(
       String url, String user, String password, int poolSize, int journalReadPoolSize, Duration connectionTimeout,
-      int embeddedPort) {
+      Duration journalReadConnectionTimeout, int embeddedPort) {
     public boolean embedded() {
       return url.isBlank();
     }
@@ -147,6 +147,7 @@ public record Settings(
             db.getInt("pool-size"),
             db.getInt("journal-read-pool-size"),
             db.getDuration("connection-timeout"),
+            db.getDuration("journal-read-connection-timeout"),
             db.getInt("embedded-port")),
         new Projections(slices, p.getInt("group-after-envelopes"), p.getDuration("group-after-duration"),
             new CatchUp(p.getLong("catch-up.after-events"), p.getInt("catch-up.page-size"), p.getDuration("catch-up.lock-timeout"))),

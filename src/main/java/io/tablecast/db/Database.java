@@ -62,7 +62,7 @@ public final class Database implements AutoCloseable {
     reads.setPassword(password);
     reads.setMaximumPoolSize(settings.journalReadPoolSize());
     reads.setMinimumIdle(0);
-    reads.setConnectionTimeout(settings.connectionTimeout().toMillis());
+    reads.setConnectionTimeout(settings.journalReadConnectionTimeout().toMillis());
     reads.setInitializationFailTimeout(-1);
     this.journalReads = new HikariDataSource(reads);
   }
