@@ -36,6 +36,13 @@ final class Baselines {
     }
   }
 
+  /** Drops the baselines' tables (the schema {@code bench}): for a run against someone's database. */
+  void dropTables() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS bench CASCADE");
+    }
+  }
+
   /**
    * Rows per second written in batches of 500, one transaction per batch, into a new table shaped
    * like {@code readTable} with all its indexes: the rows a catch-up writes, at the cost PostgreSQL

@@ -14,17 +14,23 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
         "Measure Tablecast against same-run baselines on this machine and print a table, then one JSON line.",
-        "Starts its own embedded PostgreSQL and service process (nothing else needs to run)."},
+        "Starts its own embedded PostgreSQL and service process (nothing else needs to run), or measures a",
+        "running node with --url."},
     footer = {"", "Examples:",
         "  java -jar tablecast.jar bench --quick          # under 2 minutes",
-        "  java -jar tablecast.jar bench                  # the full run: 1,000,000 events"})
+        "  java -jar tablecast.jar bench                  # the full run: 1,000,000 events",
+        "  DATABASE_URL=jdbc:postgresql://db:5432/tablecast DATABASE_PASSWORD=... ADMIN_EMAIL=... ADMIN_PASSWORD=... \\",
+        "    java -jar tablecast.jar bench --url http://tablecast:8080 --events 100000"})
 public final class BenchCommand implements Callable<Integer> {
   private static final String ADMIN_EMAIL = "bench-admin@tablecast.invalid";
 
@@ -46,10 +52,48 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--keep-data", description = "Keep the temporary data directory (database, service log) after a successful run.")
   boolean keepData;
 
+  @Option(names = "--url", description = {
+      "Measure the running node at this URL (http://host:port) instead of starting one; it needs the node's",
+      "database (--database-url) and an admin (--admin-email, --admin-password). The run writes items, pauses",
+      "and resumes the items projection and rebuilds it there: only against a node that may take that load."})
+  String url;
+
+  @Option(names = "--database-url", defaultValue = "${env:DATABASE_URL}",
+      description = "With --url: the node's database, as a JDBC URL (default: DATABASE_URL).")
+  String databaseUrl;
+
+  @Option(names = "--database-user", defaultValue = "${env:DATABASE_USER:-postgres}",
+      description = "With --url: its user (default: DATABASE_USER, else postgres).")
+  String databaseUser;
+
+  @Option(names = "--database-password", defaultValue = "${env:DATABASE_PASSWORD:-}",
+      description = "With --url: its password (default: DATABASE_PASSWORD; prefer the variable to the option).")
+  String databasePassword;
+
+  @Option(names = "--admin-email", defaultValue = "${env:ADMIN_EMAIL}", description = "With --url: an admin of the node (default: ADMIN_EMAIL).")
+  String adminEmail;
+
+  @Option(names = "--admin-password", defaultValue = "${env:ADMIN_PASSWORD}",
+      description = "With --url: that admin's password (default: ADMIN_PASSWORD; prefer the variable to the option).")
+  String adminPassword;
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     int eventCount = events != null ? events : quick ? 20_000 : 1_000_000;
     Duration step = Duration.ofSeconds(seconds != null ? seconds : quick ? 4 : 20);
+    if (url != null) {
+      if (databaseUrl == null || databaseUrl.isBlank()) {
+        throw new ParameterException(spec.commandLine(), "--url needs the node's database: --database-url or DATABASE_URL");
+      }
+      if (adminEmail == null || adminPassword == null) {
+        throw new ParameterException(spec.commandLine(),
+            "--url needs an admin of the node: --admin-email and --admin-password, or ADMIN_EMAIL and ADMIN_PASSWORD");
+      }
+      measureRunning(eventCount, step).print();
+      return 0;
+    }
     Path dir = ScratchDirectory.create();
     Report report;
     try {
@@ -86,44 +130,79 @@ public final class BenchCommand implements Callable<Integer> {
       CatchUp catchUp = CatchUp.watch(db.dataSource(), "items-g1", Item.TAG_PREFIX);
       try (ServiceProcess service = ServiceProcess.start(env, serviceHeap, dir.resolve("service.log"))) {
         Measurements m = new Measurements(service.url, ADMIN_EMAIL, adminPassword);
-        double catchupSeconds = catchUp.await(Duration.ofMinutes(30));
-        // A catch-up over within one look at the offsets (a tiny journal) cannot be timed.
-        report.put("catchup_events_per_s", catchupSeconds > 0 ? eventCount / catchupSeconds : null);
-        report.put("catchup_s", catchupSeconds);
-        // After the catch-up, so that it has the machine to itself; into a table like the one it filled.
-        report.put("batch_inserts_per_s", baselines.batchInsertsLike("items_g1.items", Math.min(eventCount, 200_000)));
-        report.put("batch_inserts_no_index_per_s", baselines.batchInserts(Math.min(eventCount, 200_000)));
-        report.ratio("catchup_ratio", "catchup_events_per_s", "batch_inserts_per_s");
-
-        // Reads are measured warm: the service has only run the catch-up so far, and on two busy
-        // cores the JIT compiler takes seconds to get to the read path.
-        Duration warmUp = step.dividedBy(2);
-        Load.Result gets = m.getById(ids, 8, warmUp, step);
-        report.table("get by id c=8", gets);
-        report.put("get_p99_ms", gets.latency().percentileMs(99));
-        Load.Result lists = m.listPages(eventCount, 8, warmUp, step);
-        report.table("list page c=8", lists);
-        report.put("list_p99_ms", lists.latency().percentileMs(99));
-
-        for (int c : concurrency) {
-          Measurements.Creates creates = m.createItems(c, step, c == concurrency.get(concurrency.size() - 1));
-          report.table("create-item c=" + c, creates.load());
-          if (c == concurrency.get(concurrency.size() - 1)) {
-            report.put("commands_per_s", creates.load().perSecond());
-            report.put("command_p50_ms", creates.load().latency().percentileMs(50));
-            report.put("command_p99_ms", creates.load().latency().percentileMs(99));
-            report.put("lag_p99_ms", creates.lag().percentileMs(99));
-            Load.Result raw = baselines.rawInserts(c, step);
-            report.table("raw insert c=" + c, raw);
-            report.put("raw_inserts_per_s", raw.perSecond());
-            report.ratio("command_ratio", "commands_per_s", "raw_inserts_per_s");
-          }
-        }
-        Rebuild.Result rebuild = Rebuild.run(service.url, m.headers(), "items", Duration.ofMinutes(30));
-        report.put("rebuild_events_per_s", rebuild == null ? null : eventCount / rebuild.seconds());
-        report.put("rebuild_s", rebuild == null ? null : rebuild.seconds());
+        report.catchUp(eventCount, catchUp.await(Duration.ofMinutes(30)));
+        measureService(report, m, baselines, "items_g1.items", ids, eventCount, step);
         report.put("heap_peak_mb", service.heapPeakMb());
       }
+    }
+    return report;
+  }
+
+  /** Everything after the catch-up, against a node caught up with the seeded journal. */
+  private void measureService(Report report, Measurements m, Baselines baselines, String readTable, List<UUID> ids,
+      int eventCount, Duration step) throws Exception {
+    // After the catch-up, so that it has the machine to itself; into a table like the one it filled.
+    report.put("batch_inserts_per_s", baselines.batchInsertsLike(readTable, Math.min(eventCount, 200_000)));
+    report.put("batch_inserts_no_index_per_s", baselines.batchInserts(Math.min(eventCount, 200_000)));
+    report.ratio("catchup_ratio", "catchup_events_per_s", "batch_inserts_per_s");
+
+    // Reads are measured warm: the service has only run the catch-up so far, and on two busy
+    // cores the JIT compiler takes seconds to get to the read path.
+    Duration warmUp = step.dividedBy(2);
+    Load.Result gets = m.getById(ids, 8, warmUp, step);
+    report.table("get by id c=8", gets);
+    report.put("get_p99_ms", gets.latency().percentileMs(99));
+    Load.Result lists = m.listPages(eventCount, 8, warmUp, step);
+    report.table("list page c=8", lists);
+    report.put("list_p99_ms", lists.latency().percentileMs(99));
+
+    for (int c : concurrency) {
+      Measurements.Creates creates = m.createItems(c, step, c == concurrency.get(concurrency.size() - 1));
+      report.table("create-item c=" + c, creates.load());
+      if (c == concurrency.get(concurrency.size() - 1)) {
+        report.put("commands_per_s", creates.load().perSecond());
+        report.put("command_p50_ms", creates.load().latency().percentileMs(50));
+        report.put("command_p99_ms", creates.load().latency().percentileMs(99));
+        report.put("lag_p99_ms", creates.lag().percentileMs(99));
+        Load.Result raw = baselines.rawInserts(c, step);
+        report.table("raw insert c=" + c, raw);
+        report.put("raw_inserts_per_s", raw.perSecond());
+        report.ratio("command_ratio", "commands_per_s", "raw_inserts_per_s");
+      }
+    }
+    Rebuild.Result rebuild = Rebuild.run(m.url(), m.headers(), "items", Duration.ofMinutes(30));
+    report.put("rebuild_events", rebuild == null ? null : rebuild.events());
+    report.put("rebuild_events_per_s", rebuild == null ? null : rebuild.events() / rebuild.seconds());
+    report.put("rebuild_s", rebuild == null ? null : rebuild.seconds());
+  }
+
+  /** --url: the node is running; the catch-up is timed from resuming its paused items projection over the seed. */
+  private Report measureRunning(int eventCount, Duration step) throws Exception {
+    Settings settings = Settings.from(ConfigFactory.parseMap(Map.of(
+            "tablecast.database.url", databaseUrl,
+            "tablecast.database.user", databaseUser,
+            "tablecast.database.password", databasePassword))
+        .withFallback(ConfigFactory.load()));
+    Report report = new Report();
+    try (Database db = Database.open(settings); HeapWatcher heap = HeapWatcher.start(url)) {
+      Measurements m = new Measurements(url, adminEmail, adminPassword);
+      Baselines baselines = new Baselines(db.url(), db.user(), db.password());
+      int generation = m.liveGeneration("items");
+      m.admin("/admin/projections/items/pause");
+      List<UUID> ids;
+      CatchUp catchUp;
+      try {
+        System.out.printf("Seeding %,d item events into the journal of %s...%n", eventCount, url);
+        ids = JournalSeeder.seed(db.dataSource(), eventCount, settings.projections().slices());
+        catchUp = CatchUp.watch(db.dataSource(), "items-g" + generation, Item.TAG_PREFIX);
+      } finally {
+        m.admin("/admin/projections/items/resume");
+      }
+      report.put("events", eventCount);
+      report.catchUp(eventCount, catchUp.await(Duration.ofMinutes(30)));
+      measureService(report, m, baselines, "items_g" + generation + ".items", ids, eventCount, step);
+      report.put("heap_peak_mb", heap.peakMb());
+      baselines.dropTables();
     }
     return report;
   }
@@ -135,6 +214,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     void put(String key, Object value) {
       values.put(key, value instanceof Double d ? Math.round(d * 100) / 100.0 : value);
+    }
+
+    /** A catch-up over within one look at the offsets (a tiny journal) cannot be timed: no rate then. */
+    void catchUp(int events, double seconds) {
+      put("catchup_events_per_s", seconds > 0 ? events / seconds : null);
+      put("catchup_s", seconds);
     }
 
     void ratio(String key, String numerator, String denominator) {

@@ -11,7 +11,6 @@ import io.tablecast.item.Item;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -29,7 +28,10 @@ final class JournalSeeder {
 
   private JournalSeeder() {}
 
-  /** Appends {@code count} items' Created events; returns their ids. Run while no node writes. */
+  /**
+   * Appends {@code count} items' Created events; returns their ids. Their orderings come from the
+   * journal's sequence, so a node may write beside it.
+   */
   static List<UUID> seed(DataSource dataSource, int count, int slices) throws Exception {
     ActorSystem system = ActorSystem.create("bench-serialization",
         ConfigFactory.parseString("akka.actor.provider = local").withFallback(ConfigFactory.load()));
@@ -37,45 +39,43 @@ final class JournalSeeder {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       Serialization serialization = SerializationExtension.get(system);
-      long base;
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(ordering), 0) FROM journal.event_journal")) {
-        rs.next();
-        base = rs.getLong(1);
-      }
       Instant start = EventTime.now();
-      try (PreparedStatement journal = c.prepareStatement(
+      try (PreparedStatement orderings = c.prepareStatement(
+              "SELECT nextval('journal.event_journal_ordering_seq') FROM generate_series(1, ?)");
+          PreparedStatement journal = c.prepareStatement(
               "INSERT INTO journal.event_journal (ordering, persistence_id, sequence_number, writer, write_timestamp, "
                   + "adapter_manifest, event_ser_id, event_ser_manifest, event_payload) VALUES (?, ?, 1, 'bench', ?, '', ?, ?, ?)");
           PreparedStatement tag = c.prepareStatement("INSERT INTO journal.event_tag (event_id, tag) VALUES (?, ?)")) {
-        for (int i = 0; i < count; i++) {
-          UUID id = UUID.randomUUID();
-          ids.add(id);
-          Instant at = start.plus(i, ChronoUnit.MICROS);
-          Item.Created event =
-              new Item.Created(id, "Item " + i, "Seeded content of item " + i, "draft", null, null, List.of(), at, null);
-          Serializer serializer = serialization.findSerializerFor(event);
-          long ordering = base + i + 1;
-          journal.setLong(1, ordering);
-          journal.setString(2, Item.ENTITY_TYPE_KEY.name() + "|" + id);
-          journal.setLong(3, at.toEpochMilli());
-          journal.setInt(4, serializer.identifier());
-          journal.setString(5, Serializers.manifestFor(serializer, event));
-          journal.setBytes(6, serializer.toBinary(event));
-          journal.addBatch();
-          tag.setLong(1, ordering);
-          tag.setString(2, Item.TAG_PREFIX + "-" + Math.floorMod(id.toString().hashCode(), slices));
-          tag.addBatch();
-          if ((i + 1) % BATCH == 0 || i == count - 1) {
-            journal.executeBatch();
-            tag.executeBatch();
-            c.commit();
+        for (int first = 0; first < count; first += BATCH) {
+          int size = Math.min(BATCH, count - first);
+          orderings.setInt(1, size);
+          try (ResultSet rs = orderings.executeQuery()) {
+            for (int i = first; i < first + size; i++) {
+              rs.next();
+              long ordering = rs.getLong(1);
+              UUID id = UUID.randomUUID();
+              ids.add(id);
+              Instant at = start.plus(i, ChronoUnit.MICROS);
+              Item.Created event =
+                  new Item.Created(id, "Item " + i, "Seeded content of item " + i, "draft", null, null, List.of(), at, null);
+              Serializer serializer = serialization.findSerializerFor(event);
+              journal.setLong(1, ordering);
+              journal.setString(2, Item.ENTITY_TYPE_KEY.name() + "|" + id);
+              journal.setLong(3, at.toEpochMilli());
+              journal.setInt(4, serializer.identifier());
+              journal.setString(5, Serializers.manifestFor(serializer, event));
+              journal.setBytes(6, serializer.toBinary(event));
+              journal.addBatch();
+              tag.setLong(1, ordering);
+              tag.setString(2, Item.TAG_PREFIX + "-" + Math.floorMod(id.toString().hashCode(), slices));
+              tag.addBatch();
+            }
           }
+          journal.executeBatch();
+          tag.executeBatch();
+          c.commit();
         }
       }
-      try (Statement s = c.createStatement()) {
-        s.execute("SELECT setval('journal.event_journal_ordering_seq', " + (base + count) + ")");
-      }
-      c.commit();
     } finally {
       system.terminate();
     }

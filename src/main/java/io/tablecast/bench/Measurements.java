@@ -34,8 +34,30 @@ final class Measurements {
     this.authorization = "Bearer " + new com.fasterxml.jackson.databind.ObjectMapper().readTree(token.body()).get("access_token").asText();
   }
 
+  String url() {
+    return url;
+  }
+
   Map<String, String> headers() {
     return Map.of("Authorization", authorization);
+  }
+
+  /** The generation of a projection that queries read now. */
+  int liveGeneration(String projection) throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url + "/admin/projections/" + projection))
+        .timeout(TIMEOUT).header("Authorization", authorization).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("GET /admin/projections/" + projection + " answered " + r.statusCode() + " " + r.body());
+    }
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("generation").asInt();
+  }
+
+  /** An admin action without a body (pause, resume); anything but 200 is an error. */
+  void admin(String path) throws Exception {
+    HttpResponse<String> r = post(path, "");
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + " " + r.body());
+    }
   }
 
   /** Gets of random items; the first {@code warmUp} of the load is not measured. */

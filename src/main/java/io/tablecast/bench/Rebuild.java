@@ -13,7 +13,8 @@ import java.util.Map;
 final class Rebuild {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Result(double seconds) {}
+  /** The wall time until the switch and the journal events the new generation processed. */
+  record Result(double seconds, long events) {}
 
   private Rebuild() {}
 
@@ -39,7 +40,7 @@ final class Rebuild {
       for (JsonNode p : data) {
         if (p.path("name").asText().equals(projection) && p.path("generation").asInt() == generation
             && p.path("state").asText().equals("running")) {
-          return new Result((System.nanoTime() - began) / 1e9);
+          return new Result((System.nanoTime() - began) / 1e9, p.path("events_total").asLong());
         }
       }
       Thread.sleep(1000); // each status call counts the journal's tags: keep it rare

@@ -10,27 +10,19 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** The service under test in its own JVM (same classpath), and its heap as /metrics reports it. */
+/** The service under test in its own JVM (same classpath), and its heap peak. */
 final class ServiceProcess implements AutoCloseable {
-  private static final Pattern HEAP_USED = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"\\} ([0-9.eE+]+)$");
-
   final String url;
   private final Process process;
   private final int managementPort;
   private final HttpClient client = HttpClient.newHttpClient();
-  private final AtomicLong heapPeak = new AtomicLong();
-  private final Thread heapWatcher;
+  private HeapWatcher heap;
 
   private ServiceProcess(Process process, int httpPort, int managementPort) {
     this.process = process;
     this.url = "http://127.0.0.1:" + httpPort;
     this.managementPort = managementPort;
-    this.heapWatcher = new Thread(this::watchHeap, "bench-heap-watcher");
-    heapWatcher.setDaemon(true);
   }
 
   static ServiceProcess start(Map<String, String> env, String maxHeap, Path log) throws IOException, InterruptedException {
@@ -52,7 +44,7 @@ final class ServiceProcess implements AutoCloseable {
       service.close();
       throw e;
     }
-    service.heapWatcher.start();
+    service.heap = HeapWatcher.start(service.url);
     return service;
   }
 
@@ -76,32 +68,15 @@ final class ServiceProcess implements AutoCloseable {
     throw new IOException("the service was not ready within " + within);
   }
 
-  private void watchHeap() {
-    while (process.isAlive()) {
-      try {
-        String metrics = client.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = HEAP_USED.matcher(metrics);
-        if (m.find()) {
-          long used = (long) Double.parseDouble(m.group(1));
-          heapPeak.accumulateAndGet(used, Math::max);
-        }
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        return;
-      } catch (Exception e) {
-        // a missed sample; the next one counts
-      }
-    }
-  }
-
   double heapPeakMb() {
-    return heapPeak.get() / (1024.0 * 1024.0);
+    return heap.peakMb();
   }
 
   @Override
   public void close() throws InterruptedException {
-    heapWatcher.interrupt();
+    if (heap != null) {
+      heap.close();
+    }
     process.destroy();
     process.waitFor();
   }

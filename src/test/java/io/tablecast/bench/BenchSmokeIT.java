@@ -8,8 +8,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import io.tablecast.db.Database;
+import io.tablecast.support.Tables;
+import io.tablecast.support.TestNode;
+import io.tablecast.support.Users;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The benchmark's code paths with tiny sizes, so it cannot rot; its numbers mean nothing here. */
@@ -19,22 +26,34 @@ class BenchSmokeIT {
       "batch_inserts_per_s", "get_p99_ms", "list_p99_ms",
       "lag_p99_ms", "heap_peak_mb");
 
-  @Test
-  void quickRunPrintsEveryFigureAsTheLastJsonLine() throws Exception {
+  @TempDir Path dataDir;
+
+  /** Runs the command; returns what it printed, after checking it exited with 0. */
+  private static String bench(String... args) {
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     int exit;
     try {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      exit = new CommandLine(new BenchCommand()).execute("--events", "400", "--seconds", "1", "--concurrency", "1,4");
+      exit = new CommandLine(new BenchCommand()).execute(args);
     } finally {
       System.setOut(original);
     }
     String output = captured.toString(StandardCharsets.UTF_8);
     original.print(output);
     assertEquals(0, exit, output);
+    return output;
+  }
+
+  private static JsonNode lastLine(String output) throws Exception {
     String[] lines = output.strip().split("\n");
-    JsonNode last = new ObjectMapper().readTree(lines[lines.length - 1]);
+    return new ObjectMapper().readTree(lines[lines.length - 1]);
+  }
+
+  @Test
+  void quickRunPrintsEveryFigureAsTheLastJsonLine() throws Exception {
+    String output = bench("--events", "400", "--seconds", "1", "--concurrency", "1,4");
+    JsonNode last = lastLine(output);
     assertEquals(400, last.get("events").asInt());
     for (String key : POSITIVE) {
       assertTrue(last.has(key), "missing " + key + " in " + last);
@@ -49,5 +68,30 @@ class BenchSmokeIT {
     }
     assertTrue(last.has("rebuild_events_per_s") && last.has("rebuild_s"));
     assertTrue(output.contains("create-item c=1") && output.contains("create-item c=4"), "the human table");
+  }
+
+  @Test
+  void aRunningNodeIsMeasuredThroughItsUrlAndDatabase() throws Exception {
+    try (TestNode node = TestNode.start(dataDir, Users.withAdmin(Map.of()))) {
+      Database db = node.node.database();
+      long before = Tables.count(db.dataSource(), "SELECT count(*) FROM read.items");
+      JsonNode last = lastLine(bench("--url", "http://127.0.0.1:" + node.node.httpAddress().getPort(),
+          "--database-url", db.url(), "--database-user", db.user(), "--database-password", db.password(),
+          "--admin-email", Users.ADMIN_EMAIL, "--admin-password", Users.ADMIN_PASSWORD,
+          "--events", "400", "--seconds", "1", "--concurrency", "2"));
+      assertEquals(400, last.get("events").asInt());
+      for (String key : List.of("commands_per_s", "raw_inserts_per_s", "get_p99_ms", "list_p99_ms", "heap_peak_mb", "rebuild_s")) {
+        assertTrue(last.get(key).asDouble() > 0, key + " is " + last.get(key) + " in " + last);
+      }
+      assertTrue(last.get("catchup_s").asDouble() >= 0, last.toString());
+      assertTrue(Tables.count(db.dataSource(), "SELECT count(*) FROM read.items") >= before + 400,
+          "the seeded items reached the node's read side");
+      assertTrue(last.get("rebuild_events").asLong() >= 400, "the rebuild replayed the seeded journal: " + last);
+      assertEquals(2, node.admin().get("/admin/projections/items").json().get("generation").asInt(), "rebuilt once");
+      assertEquals("running", node.admin().get("/admin/projections/items").json().get("state").asText(),
+          "the items projection is not left paused");
+      assertEquals(0, Tables.count(db.dataSource(), "SELECT count(*) FROM pg_namespace WHERE nspname = 'bench'"),
+          "the baselines' tables are gone");
+    }
   }
 }
