@@ -77,11 +77,16 @@ class RequestIdLogsIT {
     assertTrue(projection.contains("request_id=" + requestId), projection);
   }
 
+  /** The id of a new item of the test's user (created without a request id of the test's). */
+  private static String createdItem(String title) {
+    Api.Response created = user.post("/api/items", "{\"title\":\"" + title + "\",\"content\":\"c\"}");
+    assertEquals(201, created.status(), created.toString());
+    return created.json().get("id").asText();
+  }
+
   @Test
   void anUpdatesRequestIdReachesTheProjectionsLineForItsEvent() {
-    Api.Response created = user.post("/api/items", "{\"title\":\"Traced twice\",\"content\":\"c\"}");
-    assertEquals(201, created.status(), created.toString());
-    String id = created.json().get("id").asText();
+    String id = createdItem("Traced twice");
     String requestId = "update-" + UUID.randomUUID();
 
     Api.Response updated = user.patch("/api/items/" + id, "{\"title\":\"Traced again\"}", Map.of("X-Request-Id", requestId));
@@ -93,9 +98,7 @@ class RequestIdLogsIT {
 
   @Test
   void aRejectedCommandIsLoggedWithItsRequestIdWhileTheEntityHandlesIt() {
-    Api.Response created = user.post("/api/items", "{\"title\":\"Stale\",\"content\":\"c\"}");
-    assertEquals(201, created.status(), created.toString());
-    String id = created.json().get("id").asText();
+    String id = createdItem("Stale");
     String requestId = "stale-" + UUID.randomUUID();
 
     Api.Response stale = user.patch("/api/items/" + id, "{\"title\":\"Later\"}", Map.of("If-Match", "\"7\"", "X-Request-Id", requestId));
