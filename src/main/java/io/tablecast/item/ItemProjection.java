@@ -11,9 +11,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -34,14 +37,15 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
       "id, title, content, status, category_id, owner_id, created_at, updated_at, deleted_at, version, slug, slug_locked";
 
   private final String select;
+  private final String insert;
   private final String upsert;
   private final String clearTags;
   private final String addTag;
 
   private ItemProjection(String schema) {
     select = "SELECT " + COLUMNS + " FROM " + schema + ".items WHERE id = ANY (?)";
-    upsert = "INSERT INTO " + schema + ".items (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        + " ON CONFLICT (id) DO UPDATE SET title = excluded.title, content = excluded.content,"
+    insert = "INSERT INTO " + schema + ".items (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    upsert = insert + " ON CONFLICT (id) DO UPDATE SET title = excluded.title, content = excluded.content,"
         + " status = excluded.status, category_id = excluded.category_id, owner_id = excluded.owner_id,"
         + " created_at = excluded.created_at, updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,"
         + " version = excluded.version, slug = excluded.slug, slug_locked = excluded.slug_locked";
@@ -58,7 +62,18 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
   }
 
   private void write(Connection connection, List<EventEnvelope<Item.Event>> envelopes) throws SQLException {
-    Map<UUID, ItemRow> before = load(connection, envelopes);
+    // An item whose first event in the batch is its Created has no row yet: nothing to read, and
+    // its row is a plain INSERT (should it exist after all, the primary key refuses the batch).
+    // A rebuild's catch-up is mostly such items.
+    Set<UUID> created = new HashSet<>();
+    Set<UUID> existing = new LinkedHashSet<>();
+    for (EventEnvelope<Item.Event> envelope : envelopes) {
+      UUID id = envelope.event().itemId();
+      if (!created.contains(id) && !existing.contains(id)) {
+        (envelope.event() instanceof Item.Created ? created : existing).add(id);
+      }
+    }
+    Map<UUID, ItemRow> before = load(connection, existing);
     Map<UUID, ItemRow> changed = new LinkedHashMap<>();
     Map<UUID, List<String>> tags = new LinkedHashMap<>();
     for (EventEnvelope<Item.Event> envelope : envelopes) {
@@ -78,14 +93,18 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
         }
       }
     }
-    writeRows(connection, changed.values());
+    writeRows(connection, insert, changed.values().stream().filter(row -> created.contains(row.id())).toList());
+    writeRows(connection, upsert, changed.values().stream().filter(row -> !created.contains(row.id())).toList());
     writeTags(connection, tags, before);
   }
 
-  /** The rows the batch's items have now (an item created in this batch has none). */
-  private Map<UUID, ItemRow> load(Connection connection, List<EventEnvelope<Item.Event>> envelopes) throws SQLException {
+  /** The rows these items have now. */
+  private Map<UUID, ItemRow> load(Connection connection, Set<UUID> items) throws SQLException {
     Map<UUID, ItemRow> rows = new HashMap<>();
-    Object[] ids = envelopes.stream().map(e -> e.event().itemId()).distinct().toArray();
+    if (items.isEmpty()) {
+      return rows;
+    }
+    Object[] ids = items.toArray();
     try (PreparedStatement ps = connection.prepareStatement(select)) {
       Array array = connection.createArrayOf("uuid", ids);
       ps.setArray(1, array);
@@ -104,8 +123,11 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
     return rows;
   }
 
-  private void writeRows(Connection connection, Iterable<ItemRow> rows) throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(upsert)) {
+  private void writeRows(Connection connection, String sql, List<ItemRow> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
       for (ItemRow row : rows) {
         ps.setObject(1, row.id());
         ps.setString(2, row.title());
