@@ -199,7 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
       try {
         System.out.printf("Seeding %,d item events into the journal of %s...%n", eventCount, url);
         ids = JournalSeeder.seed(db.dataSource(), eventCount, settings.projections().slices());
-        catchUp = CatchUp.watch(db.dataSource(), "items-g" + generation, Item.TAG_PREFIX);
+        catchUp = CatchUp.watchFromNow(db.dataSource(), "items-g" + generation, Item.TAG_PREFIX);
       } finally {
         if (refused == null) {
           String notResumed = m.admin("/admin/projections/items/resume");

@@ -21,12 +21,25 @@ final class CatchUp {
 
   private CatchUp() {}
 
-  /** Call once the journal is seeded and before the service starts. */
+  /** Call once the journal is seeded and before the service starts: the clock starts at the first offset. */
   static CatchUp watch(DataSource dataSource, String projectionId, String tagPrefix) throws SQLException {
+    return watch(dataSource, projectionId, tagPrefix, 0);
+  }
+
+  /**
+   * Call once the journal is seeded, just before resuming a paused projection that has offsets
+   * already (its first offset says nothing then): the clock starts now.
+   */
+  static CatchUp watchFromNow(DataSource dataSource, String projectionId, String tagPrefix) throws SQLException {
+    return watch(dataSource, projectionId, tagPrefix, System.nanoTime());
+  }
+
+  private static CatchUp watch(DataSource dataSource, String projectionId, String tagPrefix, long start)
+      throws SQLException {
     Map<String, Long> lastEvents = lastEventPerTag(dataSource, tagPrefix);
     CatchUp watch = new CatchUp();
     Thread t = new Thread(() -> {
-      long first = 0;
+      long first = start;
       while (!watch.seconds.isDone()) {
         Map<String, Long> offsets = offsets(dataSource, projectionId);
         long now = System.nanoTime();
