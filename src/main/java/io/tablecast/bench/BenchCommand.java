@@ -172,7 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.ratio("command_ratio", "commands_per_s", "raw_inserts_per_s");
       }
     }
-    Rebuild.Result rebuild = Rebuild.run(m.url(), m.headers(), "items", Duration.ofMinutes(30));
+    Rebuild.Result rebuild = m.rebuild("items", Duration.ofMinutes(30));
     report.put("rebuild_events", rebuild == null ? null : rebuild.events());
     report.put("rebuild_events_per_s", rebuild == null ? null : rebuild.events() / rebuild.seconds());
     report.put("rebuild_s", rebuild == null ? null : rebuild.seconds());

@@ -15,13 +15,11 @@ final class Measurements implements AutoCloseable {
 
   record Creates(Load.Result load, Stats lag) {}
 
-  private final String url;
   private final Map<String, String> headers;
   private final KeepAliveClient client;
 
   /** Signs in as the given user; every request of the benchmark carries that user's token. */
   Measurements(String url, String email, String password) throws Exception {
-    this.url = url;
     this.client = new KeepAliveClient(url, TIMEOUT);
     KeepAliveClient.Response token = client.post("/api/auth/token", Map.of(),
         "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
@@ -31,12 +29,9 @@ final class Measurements implements AutoCloseable {
     this.headers = Map.of("Authorization", "Bearer " + new ObjectMapper().readTree(token.body()).get("access_token").asText());
   }
 
-  String url() {
-    return url;
-  }
-
-  Map<String, String> headers() {
-    return headers;
+  /** A blue/green rebuild of the projection, timed until the switch (null: the node offers none). */
+  Rebuild.Result rebuild(String projection, Duration within) throws Exception {
+    return Rebuild.run(client, headers, projection, within);
   }
 
   /** The generation of a projection that queries read now. */

@@ -2,10 +2,6 @@ package io.tablecast.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
@@ -19,24 +15,19 @@ final class Rebuild {
   private Rebuild() {}
 
   /** The rebuild's wall time, or null when this service offers no rebuild API. */
-  static Result run(String url, Map<String, String> headers, String projection, Duration within) throws Exception {
-    HttpClient client = HttpClient.newHttpClient();
+  static Result run(KeepAliveClient client, Map<String, String> headers, String projection, Duration within)
+      throws Exception {
     long began = System.nanoTime();
-    HttpRequest.Builder start = HttpRequest.newBuilder(URI.create(url + "/admin/projections/" + projection + "/rebuild"))
-        .POST(HttpRequest.BodyPublishers.noBody());
-    headers.forEach(start::header);
-    HttpResponse<String> started = client.send(start.build(), HttpResponse.BodyHandlers.ofString());
-    if (started.statusCode() != 202) {
+    KeepAliveClient.Response started = client.post("/admin/projections/" + projection + "/rebuild", headers, "");
+    if (started.status() != 202) {
       System.out.println("rebuild not measured: POST /admin/projections/" + projection + "/rebuild answered "
-          + started.statusCode() + " " + started.body());
+          + started.status() + " " + started.body());
       return null;
     }
     int generation = JSON.readTree(started.body()).get("generation").asInt();
     long deadline = began + within.toNanos();
     while (System.nanoTime() < deadline) {
-      HttpRequest.Builder status = HttpRequest.newBuilder(URI.create(url + "/admin/projections"));
-      headers.forEach(status::header);
-      JsonNode data = JSON.readTree(client.send(status.build(), HttpResponse.BodyHandlers.ofString()).body()).path("data");
+      JsonNode data = JSON.readTree(client.get("/admin/projections", headers).body()).path("data");
       for (JsonNode p : data) {
         if (p.path("name").asText().equals(projection) && p.path("generation").asInt() == generation
             && p.path("state").asText().equals("running")) {
