@@ -26,6 +26,7 @@ import io.tablecast.FieldError;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
 import io.tablecast.Traced;
+import io.tablecast.db.NewAggregates;
 import io.tablecast.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -229,15 +230,20 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
 
   /**
    * The item as Cluster Sharding starts it: how it recovers depends on its first command. A Create
-   * (the HTTP edge sends it to a fresh random id) recovers without asking the snapshot store, as
-   * a new item has no snapshot; the journal is still asked for the item's highest sequence number
-   * and, should the item exist after all, all its events are replayed, so the Create is still
-   * rejected as ALREADY_EXISTS. Any other first command recovers from the latest snapshot.
+   * (the HTTP edge sends it to a fresh random id) is for an item that has no events: it recovers
+   * without asking the snapshot store, and its id is marked new ({@link NewAggregates}) so the
+   * journal need not be asked for its highest sequence number either. Should the id have events
+   * after all, the journal's primary key refuses the Created, the item restarts and recovers
+   * them, and a later Create is rejected as ALREADY_EXISTS. Any other first command recovers from
+   * the latest snapshot.
    */
   public static Behavior<Command> entity(String itemId, Settings settings) {
     return Behaviors.setup(ctx -> Behaviors.withStash(1, stash -> Behaviors.receive(Command.class)
         .onAnyMessage(first -> {
           stash.stash(first);
+          if (first instanceof Create) {
+            NewAggregates.get(ctx.getSystem()).mark(PersistenceId.of(ENTITY_TYPE_KEY.name(), itemId).id());
+          }
           return stash.unstashAll(new Item(itemId, settings, first instanceof Create, ctx));
         })
         .build()));

@@ -1,7 +1,9 @@
 package io.tablecast.item;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
@@ -11,6 +13,7 @@ import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import akka.persistence.testkit.javadsl.SnapshotTestKit;
 import com.typesafe.config.ConfigFactory;
 import io.tablecast.Settings;
+import io.tablecast.db.NewAggregates;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -23,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The item entity as Cluster Sharding starts it ({@link Item#entity}): a Create as first command
- * recovers without reading the snapshot store, any other first command from the latest snapshot,
- * and both end in the same state.
+ * recovers without reading the snapshot store and marks its id new for the journal, any other
+ * first command recovers from the latest snapshot, and both end in the same state.
  */
 class ItemRecoveryTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -86,6 +89,7 @@ class ItemRecoveryTest {
     var probe = testKit.createTestProbe();
     testKit.stop(first);
     probe.expectTerminated(first, TIMEOUT);
+    NewAggregates.get(testKit.system()).claim(persistenceId); // as the JDBC journal would have
   }
 
   @Test
@@ -94,10 +98,12 @@ class ItemRecoveryTest {
     Item.Accepted created = assertInstanceOf(Item.Accepted.class, ask(item, ItemRecoveryTest::create));
     assertEquals(1, created.item().version());
     assertEquals(List.of(), snapshotReads);
+    assertTrue(NewAggregates.get(testKit.system()).claim(persistenceId), "marked new for the journal");
   }
 
+  /** This test kit's journal ignores marks; the JDBC journal refuses the write instead (NewAggregatesIT). */
   @Test
-  void aCreateForAnExistingItemReplaysAllItsEventsAndIsRejected() {
+  void aCreateForAnItemWhoseEventsTheJournalReplaysIsRejected() {
     existingItem();
     snapshotReads.clear();
     var again = testKit.spawn(Item.entity(id.toString(), settings));
@@ -118,6 +124,7 @@ class ItemRecoveryTest {
     assertEquals(3, state.item().version());
     assertEquals("Third", state.item().title());
     assertEquals(List.of(persistenceId), snapshotReads);
+    assertFalse(NewAggregates.get(testKit.system()).claim(persistenceId), "not marked new");
     Item.Accepted updated = assertInstanceOf(Item.Accepted.class, ask(again, r -> retitle("Fourth", r)));
     assertEquals(4, updated.item().version());
   }
