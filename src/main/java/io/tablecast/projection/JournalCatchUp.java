@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * — the same rows, order and offsets eventsByTag would give, in a fraction of the work — and then
  * follows new events with eventsByTag from where the pages ended.
  *
+ * <p>A page bounds both the tag's index and the journal's ordering, as eventsByTag's query does
+ * ({@code db/TagRangeReadJournalDao}): each index scan starts at the page's offset.
+ *
  * <p>The pages end at a journal position below which every write has committed: the position is
  * read under a share lock on the journal table, which waits for the inserts in flight. Above it,
  * eventsByTag's own gap detection takes over, so no event is ever skipped.
@@ -46,7 +49,8 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
   private static final String PAGE =
       "SELECT e.ordering, e.persistence_id, e.sequence_number, e.write_timestamp, e.event_ser_id, e.event_ser_manifest,"
           + " e.event_payload FROM journal.event_journal e JOIN journal.event_tag t ON t.event_id = e.ordering"
-          + " WHERE t.tag = ? AND e.ordering > ? AND e.ordering <= ? AND NOT e.deleted ORDER BY e.ordering LIMIT ?";
+          + " WHERE t.tag = ? AND t.event_id > ? AND t.event_id <= ? AND e.ordering > ? AND e.ordering <= ?"
+          + " AND NOT e.deleted ORDER BY e.ordering LIMIT ?";
 
   private final SourceProvider<Offset, EventEnvelope<E>> follow;
   private final DataSource dataSource;
@@ -156,7 +160,9 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
       ps.setString(1, tag);
       ps.setLong(2, after);
       ps.setLong(3, until);
-      ps.setInt(4, settings.pageSize());
+      ps.setLong(4, after);
+      ps.setLong(5, until);
+      ps.setInt(6, settings.pageSize());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           events.add(envelope(rs));
