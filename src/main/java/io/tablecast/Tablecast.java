@@ -5,6 +5,8 @@ import java.util.concurrent.CompletionStage;
 import akka.pattern.Patterns;
 import akka.actor.AddressFromURIString;
 import akka.actor.CoordinatedShutdown;
+import akka.persistence.jdbc.db.SlickExtension;
+import akka.persistence.jdbc.db.SlickExtensionImpl;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
@@ -99,10 +101,8 @@ public final class Tablecast {
       ActorSystem<Void> system =
           ActorSystem.create(Behaviors.empty(), "tablecast", database.journalConfig().withFallback(config));
       CoordinatedShutdown.get(system)
-          .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
-            database.close();
-            return CompletableFuture.completedFuture(Done.getInstance());
-          });
+          .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database",
+              () -> closeDatabase(system, database));
       AkkaManagement.get(system).start().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
       // After management: bootstrap's contact points are served on the management port.
       joinCluster(system, settings);
@@ -220,6 +220,25 @@ public final class Tablecast {
 
   public InetSocketAddress httpAddress() {
     return binding.localAddress();
+  }
+
+  /**
+   * Closes the database after what still queries it: the read journal's sequence poller runs until
+   * the actor system terminates, so it is stopped and the journal's pool closed first; otherwise
+   * their queries meet a stopped embedded PostgreSQL (a broken-connection warning each).
+   */
+  private static CompletionStage<Done> closeDatabase(ActorSystem<?> system, Database database) {
+    akka.actor.ActorSystem classic = Adapter.toClassic(system);
+    return classic.actorSelection("/system/jdbc-read-journal.akka-persistence-jdbc-journal-sequence-actor")
+        .resolveOne(Duration.ofSeconds(1))
+        .thenCompose(poller -> Patterns.gracefulStop(poller, Duration.ofSeconds(2)))
+        .exceptionally(notRunning -> true)
+        .thenApply(stopped -> {
+          var slick = (SlickExtensionImpl) SlickExtension.get(classic);
+          slick.database(system.settings().config().getConfig("jdbc-journal")).database().close();
+          database.close();
+          return Done.getInstance();
+        });
   }
 
   /** Graceful stop: HTTP unbinds, projections and entities stop, then the database closes. */
