@@ -21,8 +21,6 @@ import scala.concurrent.Future;
 import scala.concurrent.Future$;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.BoxedUnit;
-import slick.dbio.DBIOAction;
-import slick.dbio.NoStream;
 import slick.jdbc.JdbcBackend;
 import slick.jdbc.JdbcProfile;
 import slick.jdbc.SimpleJdbcAction;
@@ -87,7 +85,7 @@ public final class OneStatementJournalDao extends DefaultJournalDao {
       }
       return BoxedUnit.UNIT;
     });
-    return run(write).recoverWith(JournalWriteException.UNWRAP, ec());
+    return SlickRun.run(db(), write).recoverWith(JournalWriteException.UNWRAP, ec());
   }
 
   private static void write(Connection connection, List<JournalAkkaSerializationRow> rows, List<Tag> tags)
@@ -136,15 +134,6 @@ public final class OneStatementJournalDao extends DefaultJournalDao {
       }
       ps.executeUpdate();
     }
-  }
-
-  /**
-   * Slick's {@code run} takes an action of any effect ({@code DBIOAction[R, NoStream, Nothing]});
-   * in Scala the effect type parameter is contravariant, which Java's generics cannot say.
-   */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private Future<BoxedUnit> run(DBIOAction<BoxedUnit, NoStream, ?> action) {
-    return db().run((DBIOAction) action);
   }
 
   /** Carries a checked SQLException out of Slick's action; unwrapped before the journal sees it. */

@@ -20,11 +20,8 @@ import scala.Tuple3;
 import scala.collection.immutable.Set;
 import scala.collection.immutable.Set$;
 import scala.concurrent.ExecutionContext;
-import scala.concurrent.Future;
 import scala.jdk.javaapi.FutureConverters;
 import scala.util.Try;
-import slick.dbio.DBIOAction;
-import slick.dbio.NoStream;
 import slick.jdbc.JdbcBackend;
 import slick.jdbc.JdbcProfile;
 import slick.jdbc.SimpleJdbcAction;
@@ -61,7 +58,7 @@ public final class TagRangeReadJournalDao extends DefaultReadJournalDao {
       String tag, long offset, long maxOffset, long max) {
     SimpleJdbcAction<List<JournalAkkaSerializationRow>> read =
         SimpleJdbcAction.apply(context -> rows(context.connection(), tag, offset, maxOffset, max));
-    return akka.stream.javadsl.Source.completionStage(FutureConverters.asJava(run(read)))
+    return akka.stream.javadsl.Source.completionStage(FutureConverters.asJava(SlickRun.run(db(), read)))
         .mapConcat(rows -> rows)
         .map(this::event)
         .asScala();
@@ -96,11 +93,5 @@ public final class TagRangeReadJournalDao extends DefaultReadJournalDao {
       throw new IllegalStateException("could not read the events of " + tag + " after " + offset, e);
     }
     return rows;
-  }
-
-  /** Slick's {@code run}, as in {@link OneStatementJournalDao}: Java cannot say the contravariant effect type. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private <R> Future<R> run(DBIOAction<R, NoStream, ?> action) {
-    return db().run((DBIOAction) action);
   }
 }
