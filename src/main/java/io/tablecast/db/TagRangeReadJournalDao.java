@@ -43,6 +43,9 @@ public final class TagRangeReadJournalDao extends DefaultReadJournalDao {
           + " WHERE t.tag = ? AND t.event_id > ? AND t.event_id <= ? AND e.ordering > ? AND e.ordering <= ?"
           + " AND NOT e.deleted ORDER BY e.ordering LIMIT ?";
 
+  /** As the library's: eventsByTag does not fill in an event's tags. */
+  private static final Set<String> NO_TAGS = Set$.MODULE$.empty();
+
   private final Serialization serialization;
 
   /** The constructor akka-persistence-jdbc calls (reflectively, from {@code jdbc-read-journal.dao}). */
@@ -65,8 +68,7 @@ public final class TagRangeReadJournalDao extends DefaultReadJournalDao {
   }
 
   private Try<Tuple3<PersistentRepr, Set<String>, Object>> event(JournalAkkaSerializationRow row) {
-    Set<String> noTags = Set$.MODULE$.empty(); // as the library's: eventsByTag does not fill them in
-    return AkkaSerialization.fromRow(serialization, row).map(event -> new Tuple3<>(event._1(), noTags, event._2()));
+    return AkkaSerialization.fromRow(serialization, row).map(event -> new Tuple3<>(event._1(), NO_TAGS, event._2()));
   }
 
   private static List<JournalAkkaSerializationRow> rows(

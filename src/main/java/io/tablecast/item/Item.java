@@ -241,9 +241,6 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     return Behaviors.setup(ctx -> Behaviors.withStash(1, stash -> Behaviors.receive(Command.class)
         .onAnyMessage(first -> {
           stash.stash(first);
-          if (first instanceof Create) {
-            NewAggregates.get(ctx.getSystem()).mark(PersistenceId.of(ENTITY_TYPE_KEY.name(), itemId).id());
-          }
           return stash.unstashAll(new Item(itemId, settings, first instanceof Create, ctx));
         })
         .build()));
@@ -263,6 +260,9 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     this.settings = settings;
     this.tag = TAG_PREFIX + "-" + Math.floorMod(itemId.hashCode(), settings.projections().slices());
     this.startedByCreate = startedByCreate;
+    if (startedByCreate) {
+      NewAggregates.get(ctx.getSystem()).mark(persistenceId().id()); // before the recovery starts
+    }
     this.log = new EntityLog(
         "item", persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
   }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Casts Item events into {@code items} and {@code item_tags} of one generation. A batch is folded
@@ -93,8 +94,10 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
         }
       }
     }
-    writeRows(connection, insert, changed.values().stream().filter(row -> created.contains(row.id())).toList());
-    writeRows(connection, upsert, changed.values().stream().filter(row -> !created.contains(row.id())).toList());
+    Map<Boolean, List<ItemRow>> isNew =
+        changed.values().stream().collect(Collectors.partitioningBy(row -> created.contains(row.id())));
+    writeRows(connection, insert, isNew.get(true));
+    writeRows(connection, upsert, isNew.get(false));
     writeTags(connection, tags, before);
   }
 
