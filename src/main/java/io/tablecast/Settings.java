@@ -1,5 +1,7 @@
 package io.tablecast;
 
+import akka.actor.typed.BackoffSupervisorStrategy;
+import akka.actor.typed.SupervisorStrategy;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +42,11 @@ public record Settings(
    */
   public record CatchUp(long afterEvents, int pageSize, Duration lockTimeout) {}
 
-  public record Aggregates(int snapshotEvery, int keepSnapshots) {}
+  /**
+   * Snapshots and retention of every aggregate, and how one restarts after its journal failed
+   * (persist or recovery): read once, as every entity that starts takes it.
+   */
+  public record Aggregates(int snapshotEvery, int keepSnapshots, BackoffSupervisorStrategy restartBackoff) {}
 
   /**
    * {@code minVersionWait}: how long a read with {@code min_version} waits for the read table to catch up;
@@ -111,16 +117,9 @@ public record Settings(
     return new Cors(origins, c.getDuration("max-age"));
   }
 
-  /** How an aggregate restarts after its journal failed (persist or recovery). */
   /** How often each node measures its projections (lag, rebuild progress, state) for GET /metrics. */
   public java.time.Duration projectionMetricsInterval() {
     return config.getDuration("tablecast.projections.metrics-interval");
-  }
-
-  public akka.actor.typed.BackoffSupervisorStrategy aggregateRestartBackoff() {
-    Config b = config.getConfig("tablecast.aggregates.restart-backoff");
-    return akka.actor.typed.SupervisorStrategy.restartWithBackoff(
-        b.getDuration("min"), b.getDuration("max"), b.getDouble("random-factor"));
   }
 
   public static Settings from(Config config) {
@@ -151,7 +150,9 @@ public record Settings(
             db.getInt("embedded-port")),
         new Projections(slices, p.getInt("group-after-envelopes"), p.getDuration("group-after-duration"),
             new CatchUp(p.getLong("catch-up.after-events"), p.getInt("catch-up.page-size"), p.getDuration("catch-up.lock-timeout"))),
-        new Aggregates(t.getInt("aggregates.snapshot-every"), t.getInt("aggregates.keep-snapshots")),
+        new Aggregates(t.getInt("aggregates.snapshot-every"), t.getInt("aggregates.keep-snapshots"),
+            SupervisorStrategy.restartWithBackoff(t.getDuration("aggregates.restart-backoff.min"),
+                t.getDuration("aggregates.restart-backoff.max"), t.getDouble("aggregates.restart-backoff.random-factor"))),
         new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit"), t.getDuration("queries.min-version-wait"),
             t.getLong("queries.exact-total-up-to")),
         t.getBoolean("cluster.join-self"),

@@ -5,7 +5,6 @@ import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -26,7 +25,6 @@ import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
 import io.tablecast.Traced;
 import io.tablecast.metrics.Metrics;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -194,7 +192,7 @@ public final class Category
   private Category(String categoryId, Settings settings, ActorContext<Command> ctx) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), categoryId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+        settings.aggregates().restartBackoff());
     this.categoryId = UUID.fromString(categoryId);
     this.settings = settings;
     this.log = new EntityLog(

@@ -255,7 +255,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   private Item(String itemId, Settings settings, boolean startedByCreate, ActorContext<Command> ctx) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), itemId),
-        settings.aggregateRestartBackoff());
+        settings.aggregates().restartBackoff());
     this.itemId = UUID.fromString(itemId);
     this.settings = settings;
     this.tag = TAG_PREFIX + "-" + Math.floorMod(itemId.hashCode(), settings.projections().slices());

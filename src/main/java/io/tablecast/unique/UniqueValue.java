@@ -3,7 +3,6 @@ package io.tablecast.unique;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -22,7 +21,6 @@ import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
 import io.tablecast.Traced;
 import io.tablecast.metrics.Metrics;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -124,7 +122,7 @@ public final class UniqueValue
   private UniqueValue(String key, Settings settings, ActorContext<Command> ctx) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), key),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+        settings.aggregates().restartBackoff());
     this.settings = settings;
     this.log = new EntityLog(
         "unique_value", persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
