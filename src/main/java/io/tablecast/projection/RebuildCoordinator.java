@@ -307,9 +307,10 @@ public final class RebuildCoordinator {
     try {
       long vacuumStart = System.nanoTime();
       generations.vacuumAnalyze(projection.name(), building.generation());
+      long vacuumMillis = (System.nanoTime() - vacuumStart) / 1_000_000;
       generations.switchTo(projection.name(), building.generation());
       log.info("Rebuild of {} caught up: generation {} is live (vacuumed and analyzed in {} ms)", projection.name(),
-          building.generation(), (System.nanoTime() - vacuumStart) / 1_000_000);
+          building.generation(), vacuumMillis);
       dropBeyondRetention(projection);
     } catch (Refused e) {
       log.info("Not switching {}: {}", projection.name(), e.getMessage());
