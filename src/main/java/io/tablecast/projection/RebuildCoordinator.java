@@ -133,6 +133,11 @@ public final class RebuildCoordinator {
       throw new Refused("generation " + generation + " of " + projection.name() + " is " + progress.lagEvents()
           + " events behind; retry when it has caught up", false);
     }
+    if (target.state().equals(Generation.BUILDING)) {
+      buildDeferredIndexes(projection, generation);
+      goLive(projection, generation);
+      return;
+    }
     generations.switchTo(projection.name(), generation);
     log.info("Switched {} to generation {}", projection.name(), generation);
   }
@@ -280,15 +285,9 @@ public final class RebuildCoordinator {
     if (progress.lagEvents() > settings.operations().switchAtLagEvents()) {
       return;
     }
-    long start = System.nanoTime();
-    int built = generations.buildDeferredIndexes(projection.name(), building.generation(),
-        settings.operations().indexBuildMemoryBytes(), settings.operations().indexBuildConnections());
-    if (built > 0) {
-      log.info("Rebuild of {} caught up: built the {} deferred indexes of generation {} in {} ms", projection.name(), built,
-          building.generation(), (System.nanoTime() - start) / 1_000_000);
-      if (monitor.progress(projection, building).lagEvents() > settings.operations().switchAtLagEvents()) {
-        return; // writes came in meanwhile: switches on a next look, once caught up again
-      }
+    if (buildDeferredIndexes(projection, building.generation()) > 0
+        && monitor.progress(projection, building).lagEvents() > settings.operations().switchAtLagEvents()) {
+      return; // writes came in meanwhile: switches on a next look, once caught up again
     }
     if (building.verify()) {
       if (building.verifyResult() != null) {
@@ -305,16 +304,36 @@ public final class RebuildCoordinator {
       }
     }
     try {
-      long vacuumStart = System.nanoTime();
-      generations.vacuumAnalyze(projection.name(), building.generation());
-      long vacuumMillis = (System.nanoTime() - vacuumStart) / 1_000_000;
-      generations.switchTo(projection.name(), building.generation());
-      log.info("Rebuild of {} caught up: generation {} is live (vacuumed and analyzed in {} ms)", projection.name(),
-          building.generation(), vacuumMillis);
+      goLive(projection, building.generation());
       dropBeyondRetention(projection);
     } catch (Refused e) {
       log.info("Not switching {}: {}", projection.name(), e.getMessage());
     }
+  }
+
+  /** Builds the deferred indexes a building generation still lacks (on several connections); how many. */
+  private int buildDeferredIndexes(ReadProjection<?> projection, int generation) throws SQLException {
+    long start = System.nanoTime();
+    int built = generations.buildDeferredIndexes(projection.name(), generation,
+        settings.operations().indexBuildMemoryBytes(), settings.operations().indexBuildConnections());
+    if (built > 0) {
+      log.info("Rebuild of {} caught up: built the {} deferred indexes of generation {} in {} ms", projection.name(), built,
+          generation, (System.nanoTime() - start) / 1_000_000);
+    }
+    return built;
+  }
+
+  /**
+   * Makes a building generation live, its indexes built: its tables are vacuumed and analyzed
+   * first ({@link Generations#vacuumAnalyze}), whether the switch is the rebuild's own or asked for.
+   */
+  private void goLive(ReadProjection<?> projection, int generation) throws SQLException, Refused {
+    long start = System.nanoTime();
+    generations.vacuumAnalyze(projection.name(), generation);
+    long vacuumMillis = (System.nanoTime() - start) / 1_000_000;
+    generations.switchTo(projection.name(), generation);
+    log.info("Rebuild of {} caught up: generation {} is live (vacuumed and analyzed in {} ms)", projection.name(),
+        generation, vacuumMillis);
   }
 
   private void dropBeyondRetention(ReadProjection<?> projection) throws SQLException {
