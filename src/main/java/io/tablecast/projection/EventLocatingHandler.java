@@ -2,18 +2,26 @@ package io.tablecast.projection;
 
 import akka.projection.eventsourced.EventEnvelope;
 import akka.projection.jdbc.javadsl.JdbcHandler;
+import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wraps a batch handler so that a failed batch names the event it failed on: the batch is rolled
- * back and replayed one event at a time in the same transaction. If every event then succeeds
- * (the failure came from the batch, not an event), the batch is kept and commits with its offset;
- * otherwise the first failing event is reported in an {@link EventFailure}. Events are never
- * skipped: the offset only moves when every event of the batch is written. A written batch is
- * handed to {@code written} (to be counted once its offset commits).
+ * back (to a savepoint after the offset update) and replayed one event at a time in the same
+ * transaction. If every event then succeeds (the failure came from the batch, not an event), the
+ * batch commits with its offset; otherwise the first failing event is reported in an
+ * {@link EventFailure}. Events are never skipped: the offset only moves when every event of the
+ * batch is written. Events the instance has already committed (a batch retried after its stream
+ * restarted, see {@link PooledJdbcSession}) are not written again. A written batch is handed to
+ * {@code written} (to be counted once its offset commits).
  */
 final class EventLocatingHandler<E> extends JdbcHandler<List<EventEnvelope<E>>, PooledJdbcSession> {
+  private static final Logger log = LoggerFactory.getLogger(EventLocatingHandler.class);
+
   private final JdbcHandler<List<EventEnvelope<E>>, PooledJdbcSession> delegate;
   private final Consumer<List<EventEnvelope<E>>> written;
 
@@ -34,16 +42,29 @@ final class EventLocatingHandler<E> extends JdbcHandler<List<EventEnvelope<E>>, 
   }
 
   @Override
-  public void process(PooledJdbcSession session, List<EventEnvelope<E>> envelopes) throws Exception {
+  public void process(PooledJdbcSession session, List<EventEnvelope<E>> batch) throws Exception {
+    List<EventEnvelope<E>> envelopes = session.uncommitted(batch);
+    if (envelopes.isEmpty()) {
+      session.keepCommittedOffset();
+      log.info("Projection {}: a retried batch up to offset {} is behind the committed offset {}; nothing written",
+          session.instance(), PooledJdbcSession.ordering(batch.get(batch.size() - 1)), session.committedOrdering());
+      return;
+    }
+    Savepoint beforeBatch = envelopes.size() > 1 ? session.savepoint() : null;
     try {
       delegate.process(session, envelopes);
       written.accept(envelopes);
       return;
     } catch (Exception batchFailure) {
-      if (envelopes.size() == 1) {
+      if (beforeBatch == null) {
         throw failure(envelopes.get(0), batchFailure);
       }
-      session.rollback();
+      try {
+        session.rollbackTo(beforeBatch);
+      } catch (SQLException rollbackFailure) {
+        batchFailure.addSuppressed(rollbackFailure);
+        throw batchFailure;
+      }
     }
     for (EventEnvelope<E> envelope : envelopes) {
       try {

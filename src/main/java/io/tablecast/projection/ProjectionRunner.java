@@ -67,7 +67,7 @@ public final class ProjectionRunner {
     return JdbcProjection.groupedWithin(
             id,
             events,
-            () -> new PooledJdbcSession(dataSource),
+            () -> PooledJdbcSession.ofInstance(dataSource, id),
             () -> new EventLocatingHandler<>(projection.handlerForSchema().apply(schema), committed::written),
             system)
         .withGroup(
