@@ -50,6 +50,10 @@ final class EventLocatingHandler<E> extends JdbcHandler<List<EventEnvelope<E>>, 
           session.instance(), PooledJdbcSession.ordering(batch.get(batch.size() - 1)), session.committedOrdering());
       return;
     }
+    if (envelopes.size() < batch.size()) {
+      log.info("Projection {}: {} events of a batch were committed already (up to offset {}); writing the {} after them",
+          session.instance(), batch.size() - envelopes.size(), session.committedOrdering(), envelopes.size());
+    }
     Savepoint beforeBatch = envelopes.size() > 1 ? session.savepoint() : null;
     try {
       delegate.process(session, envelopes);
