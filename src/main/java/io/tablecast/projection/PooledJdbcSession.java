@@ -46,7 +46,7 @@ public final class PooledJdbcSession implements JdbcSession {
   private final ProjectionId instance;
   private final CommittedOffset committed;
 
-  /** A transaction that knows nothing of offsets (the offset store's own reads, at-least-once handlers). */
+  /** A transaction that knows nothing of offsets (an at-least-once handler's). */
   public PooledJdbcSession(DataSource dataSource) {
     this(dataSource, null);
   }
