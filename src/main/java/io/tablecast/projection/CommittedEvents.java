@@ -9,6 +9,7 @@ import io.tablecast.LogContext;
 import io.tablecast.Traced;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * and {@code request_id} in the MDC when the event carries the id of the request behind it), which
  * is how a projection's work is matched with the command that persisted the event. A batch
  * rolled back (handler error, restart) is forgotten, so retried events are not counted twice.
- * Decorates the instance's other observer.
+ * Each committed offset is also handed to {@code progress}. Decorates the instance's other observer.
  */
 final class CommittedEvents<E> extends StatusObserver<EventEnvelope<E>> {
   /** Its own logger name, so operators can turn the per-event lines on alone. */
@@ -28,11 +29,13 @@ final class CommittedEvents<E> extends StatusObserver<EventEnvelope<E>> {
 
   private final StatusObserver<EventEnvelope<E>> delegate;
   private final LongConsumer count;
+  private final Consumer<EventEnvelope<E>> progress;
   private final List<List<EventEnvelope<E>>> pending = new ArrayList<>();
 
-  CommittedEvents(StatusObserver<EventEnvelope<E>> delegate, LongConsumer count) {
+  CommittedEvents(StatusObserver<EventEnvelope<E>> delegate, LongConsumer count, Consumer<EventEnvelope<E>> progress) {
     this.delegate = delegate;
     this.count = count;
+    this.progress = progress;
   }
 
   /** The handler wrote this batch; its transaction has not committed yet. */
@@ -58,6 +61,7 @@ final class CommittedEvents<E> extends StatusObserver<EventEnvelope<E>> {
     if (events > 0) {
       count.accept(events);
     }
+    progress.accept(envelope);
     delegate.offsetProgress(id, envelope);
   }
 

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -43,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * <p>The pages end at a journal position below which every write has committed: the position is
  * read under a share lock on the journal table, which waits for the inserts in flight. Above it,
  * eventsByTag's own gap detection takes over, so no event is ever skipped.
+ *
+ * <p>When the instance has committed the last event of its pages ({@link #committed}),
+ * {@code caughtUp} runs, off the stream: a live generation that just took a journal's worth of
+ * rows is vacuumed and analyzed there, so its queries are planned with statistics at once rather
+ * than after autovacuum's next round.
  */
 final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
   private static final Logger log = LoggerFactory.getLogger(JournalCatchUp.class);
@@ -52,6 +58,11 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
           + " WHERE t.tag = ? AND t.event_id > ? AND t.event_id <= ? AND e.ordering > ? AND e.ordering <= ?"
           + " AND NOT e.deleted ORDER BY e.ordering LIMIT ?";
 
+  /** What follows a catch-up once its rows are committed (blocking, on the JDBC dispatcher). */
+  interface CaughtUp {
+    void run() throws SQLException;
+  }
+
   private final SourceProvider<Offset, EventEnvelope<E>> follow;
   private final DataSource dataSource;
   private final String tag;
@@ -59,10 +70,13 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
   private final Settings.CatchUp settings;
   private final Serialization serialization;
   private final Executor blocking;
+  private final CaughtUp caughtUp;
+  /** The journal position of the last event the latest catch-up's pages held; 0 once committed (or none). */
+  private final AtomicLong pagedUpTo = new AtomicLong();
 
   JournalCatchUp(
       ActorSystem<?> system, ProjectionId id, SourceProvider<Offset, EventEnvelope<E>> follow, DataSource dataSource,
-      Settings.CatchUp settings) {
+      Settings.CatchUp settings, CaughtUp caughtUp) {
     this.follow = follow;
     this.dataSource = dataSource;
     this.tag = id.key();
@@ -70,11 +84,13 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
     this.settings = settings;
     this.serialization = SerializationExtension.get(Adapter.toClassic(system));
     this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("akka.projection.jdbc.blocking-jdbc-dispatcher"));
+    this.caughtUp = caughtUp;
   }
 
   @Override
   public CompletionStage<Source<EventEnvelope<E>, NotUsed>> source(
       Supplier<CompletionStage<Optional<Offset>>> offset) {
+    pagedUpTo.set(0);
     return offset.get().thenCompose(stored -> {
       long from = stored.map(JournalCatchUp::ordering).orElse(0L);
       return CompletableFuture.supplyAsync(() -> catchUpEnd(from), blocking).thenCompose(end -> {
@@ -84,8 +100,9 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
         long until = end.get();
         log.info("{} is {} journal events behind: reading them in pages of {} before following", instance, until - from,
             settings.pageSize());
+        AtomicLong lastPaged = new AtomicLong();
         Source<EventEnvelope<E>, NotUsed> pages =
-            Source.unfoldAsync(from, after -> CompletableFuture.supplyAsync(() -> page(after, until), blocking))
+            Source.unfoldAsync(from, after -> CompletableFuture.supplyAsync(() -> page(after, until, lastPaged), blocking))
                 .buffer(1, OverflowStrategy.backpressure())
                 .mapConcat(page -> page);
         Optional<Offset> resumeAt = Optional.of(Offset.sequence(until));
@@ -150,9 +167,13 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
     }
   }
 
-  /** The next page after {@code after}, with the position it ends at; empty once at {@code until}. */
-  private Optional<Pair<Long, List<EventEnvelope<E>>>> page(long after, long until) {
+  /**
+   * The next page after {@code after}, with the position it ends at; empty once at {@code until}.
+   * {@code lastPaged}: the position of the last event paged so far.
+   */
+  private Optional<Pair<Long, List<EventEnvelope<E>>>> page(long after, long until, AtomicLong lastPaged) {
     if (after >= until) {
+      pagedUpTo.set(lastPaged.get());
       return Optional.empty();
     }
     List<EventEnvelope<E>> events = new ArrayList<>(settings.pageSize());
@@ -171,8 +192,25 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
     } catch (SQLException e) {
       throw new IllegalStateException("could not read the journal after " + after + " for " + tag, e);
     }
+    if (!events.isEmpty()) {
+      lastPaged.set(ordering(events.get(events.size() - 1).offset()));
+    }
     long end = events.size() < settings.pageSize() ? until : ordering(events.get(events.size() - 1).offset());
     return Optional.of(Pair.create(end, events));
+  }
+
+  /** The instance committed up to {@code envelope}: once that covers its pages, {@code caughtUp} runs. */
+  void committed(EventEnvelope<E> envelope) {
+    long last = pagedUpTo.get();
+    if (last > 0 && ordering(envelope.offset()) >= last && pagedUpTo.compareAndSet(last, 0)) {
+      CompletableFuture.runAsync(() -> {
+        try {
+          caughtUp.run();
+        } catch (SQLException | RuntimeException e) {
+          log.warn("{}: what follows its catch-up failed: {}", instance, e.toString());
+        }
+      }, blocking);
+    }
   }
 
   @SuppressWarnings("unchecked")

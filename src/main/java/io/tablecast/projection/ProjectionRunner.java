@@ -11,12 +11,13 @@ import akka.projection.ProjectionId;
 import akka.projection.eventsourced.EventEnvelope;
 import akka.projection.eventsourced.javadsl.EventSourcedProvider;
 import akka.projection.javadsl.GroupedProjection;
-import akka.projection.javadsl.SourceProvider;
 import akka.projection.jdbc.javadsl.JdbcProjection;
 import io.tablecast.Settings;
 import io.tablecast.metrics.Metrics;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one generation of a projection as {@code slices} instances, one per event tag, spread over
@@ -24,6 +25,8 @@ import javax.sql.DataSource;
  * transaction (exactly-once).
  */
 public final class ProjectionRunner {
+  private static final Logger log = LoggerFactory.getLogger(ProjectionRunner.class);
+
   private ProjectionRunner() {}
 
   /**
@@ -59,11 +62,19 @@ public final class ProjectionRunner {
     String tag = projection.tag(slice);
     ProjectionId id = ProjectionId.of(projection.projectionName(generation), tag);
     Metrics metrics = Metrics.get(system);
-    CommittedEvents<E> committed = new CommittedEvents<>(new FailureRecorder<>(dataSource),
-        events -> metrics.projectionEventsProcessed(projection.name(), generation, slice, events));
-    SourceProvider<Offset, EventEnvelope<E>> events = new JournalCatchUp<>(
+    // A live generation that just took a journal's worth of rows gets the planner's statistics
+    // now, not at autovacuum's next round; a rebuild gets them before its switch.
+    JournalCatchUp.CaughtUp caughtUp = building ? () -> {} : () -> {
+      long began = System.nanoTime();
+      new Generations(dataSource).vacuumAnalyze(projection.name(), generation);
+      log.info("{} caught up from the journal: {} vacuumed and analyzed in {} ms", id.id(), schema,
+          (System.nanoTime() - began) / 1_000_000);
+    };
+    JournalCatchUp<E> events = new JournalCatchUp<>(
         system, id, EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag), journalReads,
-        settings.projections().catchUp());
+        settings.projections().catchUp(), caughtUp);
+    CommittedEvents<E> committed = new CommittedEvents<>(new FailureRecorder<>(dataSource),
+        count -> metrics.projectionEventsProcessed(projection.name(), generation, slice, count), events::committed);
     return JdbcProjection.groupedWithin(
             id,
             events,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tablecast.support.Api;
 import io.tablecast.support.CapturedLogs;
 import io.tablecast.support.JournalAudit;
+import io.tablecast.support.Tables;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
 import io.tablecast.support.WriteLoad;
@@ -87,6 +88,33 @@ class JournalCatchUpIT {
       try (Connection c = db.getConnection()) {
         eventually(WITHIN, () -> differences(c), List::isEmpty);
       }
+    }
+  }
+
+  /**
+   * A live generation that catches up from journal pages (here: resumed after a pause) is vacuumed
+   * and analyzed once it has committed them, so its queries have the planner's statistics at once.
+   * The table is too small for autovacuum (20 rows): nothing else gives it statistics.
+   */
+  @Test
+  void aLiveGenerationThatCaughtUpFromPagesIsVacuumedAndAnalyzed() throws Exception {
+    try (TestNode node = start("5s")) {
+      Api admin = node.admin();
+      DataSource db = node.node.database().dataSource();
+      assertEquals(200, admin.post("/admin/projections/items/pause", "").status());
+      for (int i = 0; i < 20; i++) {
+        assertEquals(201, admin.post("/api/items", "{\"title\":\"paused " + i + "\",\"content\":\"c\"}").status());
+      }
+      String statistics = "SELECT count(*) FROM pg_stats WHERE schemaname = 'items_g1' AND tablename = 'items'";
+      assertEquals(0, Tables.count(db, statistics), "no statistics while the rows are not projected");
+      assertEquals(200, admin.post("/admin/projections/items/resume", "").status());
+
+      try (Connection c = db.getConnection()) {
+        eventually(WITHIN, () -> differences(c), List::isEmpty);
+      }
+      eventually(WITHIN, () -> Tables.count(db, statistics), n -> n > 0);
+      eventually(WITHIN, () -> Tables.count(db, "SELECT relallvisible FROM pg_class WHERE oid = 'items_g1.items'::regclass"),
+          pages -> pages > 0);
     }
   }
 
