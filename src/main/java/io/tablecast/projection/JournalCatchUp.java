@@ -199,7 +199,11 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
     return Optional.of(Pair.create(end, events));
   }
 
-  /** The instance committed up to {@code envelope}: once that covers its pages, {@code caughtUp} runs. */
+  /**
+   * The instance committed up to {@code envelope}: once that covers its pages, {@code caughtUp}
+   * runs. (The end of the pages is known before their last batch commits, the pages being read
+   * ahead; were it not, the next commit would cover them.)
+   */
   void committed(EventEnvelope<E> envelope) {
     long last = pagedUpTo.get();
     if (last > 0 && ordering(envelope.offset()) >= last && pagedUpTo.compareAndSet(last, 0)) {
