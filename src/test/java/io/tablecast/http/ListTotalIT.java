@@ -48,9 +48,11 @@ class ListTotalIT {
     node.close();
   }
 
-  /** Creates {@code count} items tagged {@code tag}, in a category; waits until all are listed. */
+  /** Creates {@code count} items tagged {@code tag}, in a category; waits until the category and all items are listed. */
   private static List<String> items(String tag, int count) {
     String category = admin.post("/api/categories", "{\"name\":\"Cat " + tag + "\"}").json().get("id").asText();
+    // The categories projection runs apart from the items one: the listed items name the category once it is read.
+    eventually(CATCH_UP, () -> admin.get("/api/categories/" + category).status(), status -> status == 200);
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Api.Response r = admin.post("/api/items", "{\"title\":\"" + tag + " " + i + "\",\"content\":\"c\",\"category_id\":\""
