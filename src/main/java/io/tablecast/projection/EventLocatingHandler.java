@@ -47,7 +47,7 @@ final class EventLocatingHandler<E> extends JdbcHandler<List<EventEnvelope<E>>, 
     if (envelopes.isEmpty()) {
       session.keepCommittedOffset();
       log.info("Projection {}: a retried batch up to offset {} is behind the committed offset {}; nothing written",
-          session.instance(), PooledJdbcSession.ordering(batch.get(batch.size() - 1)), session.committedOrdering());
+          session.instance(), JournalCatchUp.ordering(batch.get(batch.size() - 1).offset()), session.committedOrdering());
       return;
     }
     if (envelopes.size() < batch.size()) {

@@ -435,9 +435,9 @@ public final class Generations {
   }
 
   /**
-   * Vacuums and analyzes a generation's tables, for a building generation about to go live: a
-   * rebuild writes its tables in one long run of inserts and builds their indexes afterwards, and
-   * until autovacuum comes round the new tables have no column statistics (the planner then takes
+   * Vacuums and analyzes a generation's tables after a long run of inserts: a building generation
+   * about to go live, a live one that has caught up from the journal. Until autovacuum comes
+   * round, such tables have no column statistics (the planner then takes
    * {@code deleted_at IS NULL} to match 0.5% of the rows, and a list page at 1,000,000 rows
    * sorted every row: 470–500 ms, warm, instead of 1.3–1.6 ms) and no visibility map (an
    * index-only scan reads the heap for every row it passes). Outside a transaction, as VACUUM

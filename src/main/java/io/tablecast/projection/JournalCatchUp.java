@@ -121,7 +121,8 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
     return follow.extractCreationTime(envelope);
   }
 
-  private static long ordering(Offset offset) {
+  /** The journal position an eventsByTag offset stands for. */
+  static long ordering(Offset offset) {
     if (offset instanceof Sequence sequence) {
       return sequence.value();
     }

@@ -1,7 +1,6 @@
 package io.tablecast.projection;
 
 import akka.japi.function.Function;
-import akka.persistence.query.Sequence;
 import akka.projection.ProjectionId;
 import akka.projection.eventsourced.EventEnvelope;
 import akka.projection.jdbc.JdbcSession;
@@ -88,23 +87,16 @@ public final class PooledJdbcSession implements JdbcSession {
 
   /** The envelopes after the offset committed when this transaction began: the ones still to write. */
   <E> List<EventEnvelope<E>> uncommitted(List<EventEnvelope<E>> envelopes) {
-    if (committed == null || ordering(envelopes.get(0)) > committed.ordering()) {
+    if (committed == null || JournalCatchUp.ordering(envelopes.get(0).offset()) > committed.ordering()) {
       return envelopes;
     }
     long after = committed.ordering();
-    return envelopes.stream().filter(e -> ordering(e) > after).toList();
+    return envelopes.stream().filter(e -> JournalCatchUp.ordering(e.offset()) > after).toList();
   }
 
   /** The offset committed when this transaction began, as an ordering. */
   long committedOrdering() {
     return committed == null ? 0 : committed.ordering();
-  }
-
-  static long ordering(EventEnvelope<?> envelope) {
-    if (envelope.offset() instanceof Sequence sequence) {
-      return sequence.value();
-    }
-    throw new IllegalStateException("eventsByTag offsets are sequences, not " + envelope.offset());
   }
 
   /**
