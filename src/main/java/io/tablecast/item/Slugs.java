@@ -1,6 +1,7 @@
 package io.tablecast.item;
 
 import java.text.Normalizer;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -16,17 +17,65 @@ public final class Slugs {
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern NOT_WORD = Pattern.compile("[^a-z0-9]+");
   private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
-  private static final Pattern TRAILING_DASHES = Pattern.compile("-+$");
+  private static final HexFormat HEX = HexFormat.of();
 
   private Slugs() {}
 
   public static String of(String title, UUID id) {
-    String ascii = MARKS.matcher(Normalizer.normalize(title, Normalizer.Form.NFKD)).replaceAll("");
-    String words = EDGE_DASHES.matcher(NOT_WORD.matcher(ascii.toLowerCase(Locale.ROOT)).replaceAll("-")).replaceAll("");
+    String words = isAscii(title) ? asciiWords(title) : words(title);
     if (words.length() > MAX_TITLE_PART) {
-      words = TRAILING_DASHES.matcher(words.substring(0, MAX_TITLE_PART)).replaceAll("");
+      words = withoutTrailingDashes(words.substring(0, MAX_TITLE_PART));
     }
-    String suffix = id.toString().replace("-", "").substring(0, 12);
+    // The id's first 12 hex digits are the top 48 bits of its most significant half.
+    String suffix = HEX.toHexDigits(id.getMostSignificantBits()).substring(0, 12);
     return words.isEmpty() ? "item-" + suffix : words + "-" + suffix;
+  }
+
+  /** The title's words: accents dropped (NFKD), lower-cased, anything not [a-z0-9] a separator. */
+  static String words(String title) {
+    String ascii = MARKS.matcher(Normalizer.normalize(title, Normalizer.Form.NFKD)).replaceAll("");
+    return EDGE_DASHES.matcher(NOT_WORD.matcher(ascii.toLowerCase(Locale.ROOT)).replaceAll("-")).replaceAll("");
+  }
+
+  /**
+   * {@link #words} of an ASCII title in one pass, without the regular expressions (NFKD leaves
+   * ASCII as it is). A slug is derived for every Created and Updated event a rebuild replays.
+   */
+  static String asciiWords(String title) {
+    StringBuilder out = new StringBuilder(title.length());
+    boolean separated = false;
+    for (int i = 0; i < title.length(); i++) {
+      char ch = title.charAt(i);
+      if (ch >= 'A' && ch <= 'Z') {
+        ch = (char) (ch + ('a' - 'A'));
+      }
+      if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+        if (separated && out.length() > 0) {
+          out.append('-');
+        }
+        separated = false;
+        out.append(ch);
+      } else {
+        separated = true;
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String withoutTrailingDashes(String s) {
+    int end = s.length();
+    while (end > 0 && s.charAt(end - 1) == '-') {
+      end--;
+    }
+    return s.substring(0, end);
   }
 }

@@ -3,6 +3,7 @@ package io.tablecast.item;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -21,5 +22,31 @@ class SlugsTest {
     String slug = Slugs.of("a ".repeat(300), ID);
     assertTrue(slug.length() <= Slugs.MAX_TITLE_PART + 13, slug);
     assertTrue(slug.endsWith("-6f1c2a3b4d5e"));
+  }
+
+  @Test
+  void theSuffixIsTheIdsFirstTwelveHexDigits() {
+    for (int i = 0; i < 1000; i++) {
+      UUID id = UUID.randomUUID();
+      String slug = Slugs.of("t", id);
+      assertEquals(id.toString().replace("-", "").substring(0, 12), slug.substring(slug.length() - 12), id.toString());
+    }
+  }
+
+  /** The one-pass ASCII path must give what the general (regular expression) path gives. */
+  @Test
+  void asciiTitlesGetTheSameWordsWithoutRegularExpressions() {
+    String alphabet = "aZ09 -_!.,/\t\n~Mz";
+    Random random = new Random(42);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder title = new StringBuilder();
+      int length = random.nextInt(12);
+      for (int j = 0; j < length; j++) {
+        title.append(random.nextBoolean() ? alphabet.charAt(random.nextInt(alphabet.length())) : (char) random.nextInt(0x80));
+      }
+      assertEquals(Slugs.words(title.toString()), Slugs.asciiWords(title.toString()), "title [" + title + "]");
+    }
+    // cut at 200 characters, where a separator falls: the dash goes too
+    assertEquals("a".repeat(199) + "-6f1c2a3b4d5e", Slugs.of("a".repeat(199) + " " + "b".repeat(10), ID));
   }
 }
