@@ -91,6 +91,37 @@ public final class ProjectionMonitor {
   }
 
   /**
+   * Whether a generation is more than {@code events} of the journal's events behind, over all its
+   * slices: what {@code progress(...).lagEvents() > events} says, without counting. Each slice reads
+   * at most {@code events + 1} index entries past its offset (one, for the usual 0), so every node
+   * can ask it every second however far behind a building generation still is; a full count of
+   * the rest of a tag took 15 ms per slice at 250,000 events.
+   */
+  public boolean behindByMoreThan(ReadProjection<?> projection, Generation generation, long events)
+      throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM (SELECT 1 FROM journal.event_tag WHERE tag = ? AND event_id > ? LIMIT ?) AS beyond")) {
+      Map<String, Long> offsets = offsets(c, generation.projectionId());
+      long behind = 0;
+      for (String key : keys(projection)) {
+        ps.setString(1, key);
+        ps.setLong(2, offsets.getOrDefault(key, 0L));
+        ps.setLong(3, events + 1 - behind);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          behind += rs.getLong(1);
+        }
+        if (behind > events) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
    * The tag's events up to a generation's committed offset. Counted once, then only the events
    * between the offset seen last time and the new one: the rows below a committed offset no longer
    * change (the read journal does not move past a gap in the journal's ordering).

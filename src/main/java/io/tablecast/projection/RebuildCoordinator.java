@@ -281,12 +281,12 @@ public final class RebuildCoordinator {
   }
 
   private void considerSwitch(ReadProjection<?> projection, Generation building, Generation live) throws SQLException {
-    ProjectionMonitor.Progress progress = monitor.progress(projection, building);
-    if (progress.lagEvents() > settings.operations().switchAtLagEvents()) {
+    long switchAt = settings.operations().switchAtLagEvents();
+    if (monitor.behindByMoreThan(projection, building, switchAt)) {
       return;
     }
     if (buildDeferredIndexes(projection, building.generation()) > 0
-        && monitor.progress(projection, building).lagEvents() > settings.operations().switchAtLagEvents()) {
+        && monitor.behindByMoreThan(projection, building, switchAt)) {
       return; // writes came in meanwhile: switches on a next look, once caught up again
     }
     if (building.verify()) {
