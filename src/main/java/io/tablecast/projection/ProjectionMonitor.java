@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,32 +62,58 @@ public final class ProjectionMonitor {
   }
 
   public Progress progress(ReadProjection<?> projection, Generation generation) throws SQLException {
+    return progress(projection, List.of(generation)).get(generation);
+  }
+
+  /**
+   * Where each of these generations of one projection stands. The events of each tag beyond the
+   * furthest of their offsets are counted once for all of them: while a rebuild runs, a live
+   * generation and a building one (and a retired one kept for switching back) read the same tags.
+   */
+  public Map<Generation, Progress> progress(ReadProjection<?> projection, List<Generation> generations)
+      throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      Map<String, Long> offsets = offsets(c, generation.projectionId());
-      Map<String, Boolean> paused = paused(c, generation.projectionId());
-      List<ProjectionStatus.Slice> result = new ArrayList<>();
-      long done = 0;
-      long lag = 0;
-      double lagSeconds = 0;
-      long now = System.currentTimeMillis();
-      for (String key : keys(projection)) {
-        long offset = offsets.getOrDefault(key, 0L);
-        long sliceDone;
-        long sliceLag;
-        synchronized (this) {
-          sliceDone = eventsUpTo(c, generation.projectionId(), key, offset);
-          sliceLag = eventsInTag(c, key) - sliceDone;
+      List<String> keys = keys(projection);
+      Map<Generation, Map<String, Long>> offsets = new HashMap<>();
+      Map<Generation, Map<String, Long>> done = new HashMap<>();
+      Map<String, Long> inTag = new HashMap<>();
+      synchronized (this) {
+        for (Generation generation : generations) {
+          Map<String, Long> generationOffsets = offsets(c, generation.projectionId());
+          Map<String, Long> generationDone = new HashMap<>();
+          for (String key : keys) {
+            generationDone.put(key, eventsUpTo(c, generation.projectionId(), key, generationOffsets.getOrDefault(key, 0L)));
+          }
+          offsets.put(generation, generationOffsets);
+          done.put(generation, generationDone);
         }
-        Long next = nextEvent(c, key, offset);
-        double sliceSeconds = next == null ? 0 : Math.max(0, (now - writeTimestamp(c, next)) / 1000.0);
-        result.add(new ProjectionStatus.Slice(
-            key, offsets.get(key), sliceDone, sliceLag, sliceSeconds, paused.getOrDefault(key, false)));
-        done += sliceDone;
-        lag += sliceLag;
-        lagSeconds = Math.max(lagSeconds, sliceSeconds);
+        for (String key : keys) {
+          inTag.put(key, eventsInTag(c, key));
+        }
       }
-      sample(generation.projectionId(), done);
-      return new Progress(List.copyOf(result), done, lag, lagSeconds);
+      long now = System.currentTimeMillis();
+      Map<Generation, Progress> progress = new LinkedHashMap<>();
+      for (Generation generation : generations) {
+        Map<String, Boolean> paused = paused(c, generation.projectionId());
+        List<ProjectionStatus.Slice> result = new ArrayList<>();
+        long generationDone = 0;
+        long lag = 0;
+        double lagSeconds = 0;
+        for (String key : keys) {
+          Long committed = offsets.get(generation).get(key);
+          long sliceDone = done.get(generation).get(key);
+          long sliceLag = inTag.get(key) - sliceDone;
+          Long next = nextEvent(c, key, committed == null ? 0L : committed);
+          double sliceSeconds = next == null ? 0 : Math.max(0, (now - writeTimestamp(c, next)) / 1000.0);
+          result.add(new ProjectionStatus.Slice(key, committed, sliceDone, sliceLag, sliceSeconds, paused.getOrDefault(key, false)));
+          generationDone += sliceDone;
+          lag += sliceLag;
+          lagSeconds = Math.max(lagSeconds, sliceSeconds);
+        }
+        sample(generation.projectionId(), generationDone);
+        progress.put(generation, new Progress(List.copyOf(result), generationDone, lag, lagSeconds));
+      }
+      return progress;
     }
   }
 

@@ -189,8 +189,9 @@ public final class RebuildCoordinator {
     List<ProjectionStatus.GenerationInfo> infos = new ArrayList<>();
     ProjectionMonitor.Progress liveProgress = null;
     ProjectionStatus.Rebuild rebuild = null;
+    Map<Generation, ProjectionMonitor.Progress> progress = monitor.progress(projection, kept);
     for (Generation g : kept) {
-      ProjectionMonitor.Progress p = monitor.progress(projection, g);
+      ProjectionMonitor.Progress p = progress.get(g);
       infos.add(new ProjectionStatus.GenerationInfo(g.generation(), g.state(), p.eventsDone(), p.lagEvents(), g.createdAt(), g.switchedAt()));
       if (g == live) {
         liveProgress = p;

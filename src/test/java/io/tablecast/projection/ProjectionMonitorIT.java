@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cheap "behind by more than N" check a rebuild's switch waits on says what the counted lag
- * says, for a generation that has processed nothing and for the live one once it has caught up.
+ * says, for a generation that has processed nothing and for the live one once it has caught up;
+ * generations measured together stand where each stands alone.
  */
 class ProjectionMonitorIT {
   private static final int ITEMS = 7;
@@ -46,6 +47,13 @@ class ProjectionMonitorIT {
       Generation live = new Generation("items", 1, Generation.LIVE, false, null, Instant.now(), null);
       eventually(Duration.ofSeconds(30), () -> lag(monitor, items, live), lag -> lag == 0);
       assertFalse(monitor.behindByMoreThan(items, live, 0));
+
+      // Asked together (as the status asks for every kept generation), each stands where it stood alone.
+      var both = monitor.progress(items, java.util.List.of(live, fresh));
+      assertEquals(0, both.get(live).lagEvents());
+      assertEquals(ITEMS, both.get(live).eventsDone());
+      assertEquals(ITEMS, both.get(fresh).lagEvents());
+      assertEquals(0, both.get(fresh).eventsDone());
     }
   }
 
