@@ -38,7 +38,7 @@ public record Settings(
   /**
    * A projection instance further behind the journal than {@code afterEvents} first reads what is
    * there in pages of {@code pageSize} straight from the journal tables, up to a point that every
-   * earlier write has committed (found under a share lock held at most {@code lockTimeout}).
+   * earlier write has committed (waiting at most {@code lockTimeout} for the journal's writes in flight).
    */
   public record CatchUp(long afterEvents, int pageSize, Duration lockTimeout) {}
 

@@ -15,11 +15,13 @@ import akka.serialization.SerializationExtension;
 import akka.stream.OverflowStrategy;
 import akka.stream.javadsl.Source;
 import io.tablecast.Settings;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,9 +43,9 @@ import org.slf4j.LoggerFactory;
  * <p>A page bounds both the tag's index and the journal's ordering, as eventsByTag's query does
  * ({@code db/TagRangeReadJournalDao}): each index scan starts at the page's offset.
  *
- * <p>The pages end at a journal position below which every write has committed: the position is
- * read under a share lock on the journal table, which waits for the inserts in flight. Above it,
- * eventsByTag's own gap detection takes over, so no event is ever skipped.
+ * <p>The pages end at a journal position below which every write has committed: the journal's
+ * highest position, once every transaction that was then writing to the journal has ended. Above
+ * it, eventsByTag's own gap detection takes over, so no event is ever skipped.
  *
  * <p>When the instance has committed the last event of its pages ({@link #committed}),
  * {@code caughtUp} runs, off the stream: a live generation that just took a journal's worth of
@@ -57,6 +59,16 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
           + " e.event_payload FROM journal.event_journal e JOIN journal.event_tag t ON t.event_id = e.ordering"
           + " WHERE t.tag = ? AND t.event_id > ? AND t.event_id <= ? AND e.ordering > ? AND e.ordering <= ?"
           + " AND NOT e.deleted ORDER BY e.ordering LIMIT ?";
+
+  /** The journal table's lock held by transactions that write to it (inserts take ROW EXCLUSIVE). */
+  private static final String JOURNAL_WRITE_LOCK = " FROM pg_locks WHERE locktype = 'relation'"
+      + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+      + " AND relation = 'journal.event_journal'::regclass AND mode = 'RowExclusiveLock'";
+  private static final String WRITERS = "SELECT coalesce(array_agg(virtualtransaction), '{}')" + JOURNAL_WRITE_LOCK
+      + " AND pid IS DISTINCT FROM pg_backend_pid()";
+  private static final String STILL_WRITING =
+      "SELECT EXISTS (SELECT 1" + JOURNAL_WRITE_LOCK + " AND virtualtransaction = ANY (?))";
+  private static final long WRITES_IN_FLIGHT_POLL_MS = 5;
 
   /** What follows a catch-up once its rows are committed (blocking, on the JDBC dispatcher). */
   interface CaughtUp {
@@ -131,32 +143,62 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
 
   /**
    * Where the catch-up ends, when it is worth one: the journal's highest position once the writes
-   * in flight have committed. Empty (eventsByTag alone) when the instance is close behind or the
-   * journal is too busy to wait for.
+   * in flight have committed. Empty (eventsByTag alone) when the instance is close behind or a
+   * write stays in flight too long.
    */
   private Optional<Long> catchUpEnd(long from) {
     try (Connection c = dataSource.getConnection()) {
-      if (highestOrdering(c) - from <= settings.afterEvents()) {
+      long end = highestOrdering(c);
+      if (end - from <= settings.afterEvents()) {
         return Optional.empty();
       }
-      c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        try (PreparedStatement timeout = c.prepareStatement("SELECT set_config('lock_timeout', ?, true)")) {
-          timeout.setString(1, settings.lockTimeout().toMillis() + "ms");
-          timeout.execute();
-        }
-        s.execute("LOCK TABLE journal.event_journal IN SHARE MODE");
-        long end = highestOrdering(c);
-        c.commit();
-        return Optional.of(end);
-      } catch (SQLException busy) {
-        c.rollback();
-        log.info("{}: no catch-up end within {} ({}); following with eventsByTag", instance, settings.lockTimeout(),
-            busy.getMessage());
+      if (!writesInFlightEnded(c, settings.lockTimeout())) {
+        log.info("{}: no catch-up end within {} (a journal write is still in flight); following with eventsByTag",
+            instance, settings.lockTimeout());
         return Optional.empty();
       }
+      return Optional.of(end);
     } catch (SQLException e) {
       throw new IllegalStateException("could not read the journal's position", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the journal's writes in flight", e);
+    }
+  }
+
+  /**
+   * Waits until every transaction that holds the journal table's write lock now has ended (as
+   * CREATE INDEX CONCURRENTLY waits for a table's writers); false if one outlasts {@code timeout}.
+   *
+   * <p>Called after reading the highest position: an insert takes the lock before it draws its
+   * position from the journal's sequence, so a write that drew a lower position and has not
+   * committed is among the holders. Waiting on the holders instead of taking a share lock on the
+   * table does not queue behind VACUUM's lock, which a share lock conflicts with (an
+   * anti-wraparound vacuum of the journal is not cancelled for it), and blocks no new writes.
+   */
+  private static boolean writesInFlightEnded(Connection c, Duration timeout) throws SQLException, InterruptedException {
+    Array writers;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(WRITERS)) {
+      rs.next();
+      writers = rs.getArray(1);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (PreparedStatement stillWriting = c.prepareStatement(STILL_WRITING)) {
+      stillWriting.setArray(1, writers);
+      while (true) {
+        try (ResultSet rs = stillWriting.executeQuery()) {
+          rs.next();
+          if (!rs.getBoolean(1)) {
+            return true;
+          }
+        }
+        if (System.nanoTime() >= deadline) {
+          return false;
+        }
+        Thread.sleep(WRITES_IN_FLIGHT_POLL_MS);
+      }
+    } finally {
+      writers.free();
     }
   }
 

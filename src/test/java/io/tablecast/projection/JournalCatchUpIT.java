@@ -4,6 +4,14 @@ import static io.tablecast.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import akka.actor.typed.javadsl.Adapter;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import akka.serialization.Serializer;
+import akka.serialization.Serializers;
+import io.tablecast.EventTime;
+import io.tablecast.Settings;
+import io.tablecast.item.Item;
 import io.tablecast.support.Api;
 import io.tablecast.support.CapturedLogs;
 import io.tablecast.support.JournalAudit;
@@ -13,10 +21,12 @@ import io.tablecast.support.Users;
 import io.tablecast.support.WriteLoad;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +98,93 @@ class JournalCatchUpIT {
       try (Connection c = db.getConnection()) {
         eventually(WITHIN, () -> differences(c), List::isEmpty);
       }
+    }
+  }
+
+  /**
+   * Autovacuum holds SHARE UPDATE EXCLUSIVE on the journal table while it vacuums it; the catch-up
+   * must not wait for that (a share lock on the table would, and an anti-wraparound vacuum is
+   * never cancelled for it). Here a session holds that lock for the whole rebuild.
+   */
+  @Test
+  void aVacuumOfTheJournalDoesNotHoldUpTheCatchUp() throws Exception {
+    try (CapturedLogs logs = CapturedLogs.start(); TestNode node = start("300ms")) {
+      Api admin = node.admin();
+      DataSource db = node.node.database().dataSource();
+      for (int i = 0; i < 20; i++) {
+        assertEquals(201, admin.post("/api/items", "{\"title\":\"before " + i + "\",\"content\":\"c\"}").status());
+      }
+      try (Connection vacuum = db.getConnection()) {
+        vacuum.setAutoCommit(false);
+        try (Statement s = vacuum.createStatement()) {
+          s.execute("LOCK TABLE journal.event_journal IN SHARE UPDATE EXCLUSIVE MODE");
+        }
+        assertEquals(202, admin.post("/admin/projections/items/rebuild", "").status());
+        eventually(WITHIN, () -> generation(admin), g -> g == 2);
+        vacuum.rollback();
+      }
+      assertTrue(logs.text().contains(PAGED), "generation 2 caught up from journal pages");
+      assertTrue(!logs.text().contains("no catch-up end within"), "no instance gave up its catch-up");
+      try (Connection c = db.getConnection()) {
+        eventually(WITHIN, () -> differences(c), List::isEmpty);
+      }
+    }
+  }
+
+  /**
+   * A write that drew its journal position before the journal's highest one but has not committed
+   * yet: the catch-up's pages must not end past it before it commits, or its event would be read
+   * by neither the pages nor eventsByTag (which starts after them).
+   */
+  @Test
+  void theCatchUpWaitsForAWriteInFlightBelowTheJournalsEnd() throws Exception {
+    try (CapturedLogs logs = CapturedLogs.start(); TestNode node = start("60s")) {
+      Api admin = node.admin();
+      DataSource db = node.node.database().dataSource();
+      for (int i = 0; i < 20; i++) {
+        assertEquals(201, admin.post("/api/items", "{\"title\":\"before " + i + "\",\"content\":\"c\"}").status());
+      }
+      UUID held = UUID.randomUUID();
+      try (Connection inFlight = db.getConnection()) {
+        inFlight.setAutoCommit(false);
+        appendCreated(node, inFlight, held, "held in flight");
+        assertEquals(201, admin.post("/api/items", "{\"title\":\"after\",\"content\":\"c\"}").status());
+        assertEquals(202, admin.post("/admin/projections/items/rebuild", "").status());
+        // Until the catch-ups ask whether the write is still in flight, or (wrongly) read pages.
+        String waiting = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%virtualtransaction = ANY%'"
+            + " AND query NOT LIKE '%pg_stat_activity%'";
+        eventually(WITHIN, () -> logs.text().contains(PAGED) || Tables.count(db, waiting) > 0, started -> started);
+        assertTrue(!logs.text().contains(PAGED), "no instance read pages while the write was in flight");
+        inFlight.commit();
+      }
+      eventually(WITHIN, () -> generation(admin), g -> g == 2);
+      assertTrue(logs.text().contains(PAGED), "generation 2 caught up from journal pages");
+      assertEquals(1, Tables.count(db, "SELECT count(*) FROM read.items WHERE id = '" + held + "'"));
+      try (Connection c = db.getConnection()) {
+        eventually(WITHIN, () -> differences(c), List::isEmpty);
+      }
+    }
+  }
+
+  /** Appends an item's Created event to the journal in {@code c}'s transaction, tagged as the aggregate tags it. */
+  private static void appendCreated(TestNode node, Connection c, UUID id, String title) throws Exception {
+    Item.Created event = new Item.Created(id, title, "c", "draft", null, null, List.of(), EventTime.now(), null);
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(node.node.system()));
+    Serializer serializer = serialization.findSerializerFor(event);
+    try (PreparedStatement journal = c.prepareStatement(
+            "INSERT INTO journal.event_journal (persistence_id, sequence_number, writer, write_timestamp, adapter_manifest,"
+                + " event_ser_id, event_ser_manifest, event_payload) VALUES (?, 1, 'test', ?, '', ?, ?, ?)");
+        PreparedStatement tag = c.prepareStatement(
+            "INSERT INTO journal.event_tag (event_id, tag) VALUES (currval('journal.event_journal_ordering_seq'), ?)")) {
+      journal.setString(1, Item.ENTITY_TYPE_KEY.name() + "|" + id);
+      journal.setLong(2, event.at().toEpochMilli());
+      journal.setInt(3, serializer.identifier());
+      journal.setString(4, Serializers.manifestFor(serializer, event));
+      journal.setBytes(5, serializer.toBinary(event));
+      journal.executeUpdate();
+      int slices = Settings.from(node.node.system().settings().config()).projections().slices();
+      tag.setString(1, Item.TAG_PREFIX + "-" + Math.floorMod(id.toString().hashCode(), slices));
+      tag.executeUpdate();
     }
   }
 
