@@ -68,6 +68,7 @@ final class JournalCatchUp<E> extends SourceProvider<Offset, EventEnvelope<E>> {
       + " AND pid IS DISTINCT FROM pg_backend_pid()";
   private static final String STILL_WRITING =
       "SELECT EXISTS (SELECT 1" + JOURNAL_WRITE_LOCK + " AND virtualtransaction = ANY (?))";
+  /** A journal write lasts milliseconds: ask again soon rather than sleep past its end. */
   private static final long WRITES_IN_FLIGHT_POLL_MS = 5;
 
   /** What follows a catch-up once its rows are committed (blocking, on the JDBC dispatcher). */
