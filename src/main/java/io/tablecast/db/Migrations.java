@@ -22,6 +22,10 @@ public final class Migrations {
   public static Flyway readTables(DataSource dataSource, String projection, String schema) {
     return Flyway.configure()
         .dataSource(dataSource)
+        // Every generation after the first runs CREATE EXTENSION IF NOT EXISTS pg_trgm again;
+        // PostgreSQL's NOTICE that it exists would reach the log as a Flyway WARN at each rebuild.
+        // Warnings and errors still come through.
+        .initSql("SET client_min_messages = warning")
         .locations("classpath:db/read/" + projection)
         .schemas(schema)
         .createSchemas(true)
