@@ -11,6 +11,7 @@ import io.tablecast.item.Item;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -48,6 +49,11 @@ final class JournalSeeder {
           PreparedStatement tag = c.prepareStatement("INSERT INTO journal.event_tag (event_id, tag) VALUES (?, ?)")) {
         for (int first = 0; first < count; first += BATCH) {
           int size = Math.min(BATCH, count - first);
+          // Like any journal insert, hold the table's write lock before drawing positions: a
+          // catch-up that starts meanwhile then waits for this batch (JournalCatchUp).
+          try (Statement lock = c.createStatement()) {
+            lock.execute("LOCK TABLE journal.event_journal IN ROW EXCLUSIVE MODE");
+          }
           orderings.setInt(1, size);
           try (ResultSet rs = orderings.executeQuery()) {
             for (int i = first; i < first + size; i++) {
