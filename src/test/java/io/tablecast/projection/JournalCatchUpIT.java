@@ -77,9 +77,7 @@ class JournalCatchUpIT {
     try (CapturedLogs logs = CapturedLogs.start(); TestNode node = start("300ms")) {
       Api admin = node.admin();
       DataSource db = node.node.database().dataSource();
-      for (int i = 0; i < 20; i++) {
-        assertEquals(201, admin.post("/api/items", "{\"title\":\"before " + i + "\",\"content\":\"c\"}").status());
-      }
+      createItems(admin, "before");
       try (Connection inFlight = db.getConnection()) {
         // A journal write in flight: it holds the table's ROW EXCLUSIVE lock until it ends.
         inFlight.setAutoCommit(false);
@@ -90,9 +88,7 @@ class JournalCatchUpIT {
         eventually(WITHIN, logs::text, text -> text.contains("items-g2-item-0: no catch-up end within"));
         inFlight.rollback();
       }
-      for (int i = 0; i < 20; i++) {
-        assertEquals(201, admin.post("/api/items", "{\"title\":\"after " + i + "\",\"content\":\"c\"}").status());
-      }
+      createItems(admin, "after");
       eventually(WITHIN, () -> generation(admin), g -> g == 2);
       assertTrue(!logs.text().contains(PAGED), "no instance of generation 2 read pages");
       try (Connection c = db.getConnection()) {
@@ -111,9 +107,7 @@ class JournalCatchUpIT {
     try (CapturedLogs logs = CapturedLogs.start(); TestNode node = start("300ms")) {
       Api admin = node.admin();
       DataSource db = node.node.database().dataSource();
-      for (int i = 0; i < 20; i++) {
-        assertEquals(201, admin.post("/api/items", "{\"title\":\"before " + i + "\",\"content\":\"c\"}").status());
-      }
+      createItems(admin, "before");
       try (Connection vacuum = db.getConnection()) {
         vacuum.setAutoCommit(false);
         try (Statement s = vacuum.createStatement()) {
@@ -141,9 +135,7 @@ class JournalCatchUpIT {
     try (CapturedLogs logs = CapturedLogs.start(); TestNode node = start("60s")) {
       Api admin = node.admin();
       DataSource db = node.node.database().dataSource();
-      for (int i = 0; i < 20; i++) {
-        assertEquals(201, admin.post("/api/items", "{\"title\":\"before " + i + "\",\"content\":\"c\"}").status());
-      }
+      createItems(admin, "before");
       UUID held = UUID.randomUUID();
       try (Connection inFlight = db.getConnection()) {
         inFlight.setAutoCommit(false);
@@ -201,9 +193,7 @@ class JournalCatchUpIT {
       Api admin = node.admin();
       DataSource db = node.node.database().dataSource();
       assertEquals(200, admin.post("/admin/projections/items/pause", "").status());
-      for (int i = 0; i < 20; i++) {
-        assertEquals(201, admin.post("/api/items", "{\"title\":\"paused " + i + "\",\"content\":\"c\"}").status());
-      }
+      createItems(admin, "paused");
       String statistics = "SELECT count(*) FROM pg_stats WHERE schemaname = 'items_g1' AND tablename = 'items'";
       assertEquals(0, Tables.count(db, statistics), "no statistics while the rows are not projected");
       assertEquals(200, admin.post("/admin/projections/items/resume", "").status());
@@ -214,6 +204,13 @@ class JournalCatchUpIT {
       eventually(WITHIN, () -> Tables.count(db, statistics), n -> n > 0);
       eventually(WITHIN, () -> Tables.count(db, "SELECT relallvisible FROM pg_class WHERE oid = 'items_g1.items'::regclass"),
           pages -> pages > 0);
+    }
+  }
+
+  /** Creates 20 items titled "{prefix} 0" to "{prefix} 19" (each acknowledged: 201). */
+  private static void createItems(Api admin, String prefix) {
+    for (int i = 0; i < 20; i++) {
+      assertEquals(201, admin.post("/api/items", "{\"title\":\"" + prefix + " " + i + "\",\"content\":\"c\"}").status());
     }
   }
 
