@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -55,6 +56,9 @@ public final class RebuildBenchCommand implements Callable<Integer> {
   @Option(names = "--updates-per-item", defaultValue = "3", description = "Updated events per Created (default: ${DEFAULT-VALUE}).")
   int updatesPerItem;
 
+  @Option(names = "--tags-per-item", defaultValue = "0", description = "Tags on each item's Created, 0 to 20 (default: ${DEFAULT-VALUE}).")
+  int tagsPerItem;
+
   @Option(names = "--data-dir", description = "Where the embedded PostgreSQL lives (default: a new temporary directory, removed after a successful run).")
   Path dataDir;
 
@@ -63,6 +67,10 @@ public final class RebuildBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (tagsPerItem < 0 || tagsPerItem > Item.MAX_TAGS) {
+      spec.commandLine().getErr().println("error: --tags-per-item must be between 0 and " + Item.MAX_TAGS);
+      return ExitCodes.USAGE;
+    }
     Path dir = dataDir != null ? dataDir : ScratchDirectory.create();
     String adminPassword = java.util.UUID.randomUUID().toString();
     Config config = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
@@ -87,7 +95,8 @@ public final class RebuildBenchCommand implements Callable<Integer> {
 
       long seedStart = System.nanoTime();
       seed(node, db, slices);
-      out.printf(Locale.ROOT, "seeded %,d events in %.1f s%n", events, seconds(seedStart));
+      out.printf(Locale.ROOT, "seeded %,d events (%d updates and %d tags per item) in %.1f s%n", events, updatesPerItem,
+          tagsPerItem, seconds(seedStart));
       out.flush();
 
       double baselineCpu = CpuTime.self() + CpuTime.postgres(dir.resolve("postgres"));
@@ -169,11 +178,13 @@ public final class RebuildBenchCommand implements Callable<Integer> {
       while (ordering < last) {
         UUID id = UUID.randomUUID();
         String tag = Item.TAG_PREFIX + "-" + Math.floorMod(id.toString().hashCode(), slices);
+        long first = ordering;
+        List<String> itemTags = IntStream.range(0, tagsPerItem).mapToObj(k -> "tag-" + (first + k) % 1000).toList();
         for (int seq = 1; seq <= perItem && ordering < last; seq++) {
           ordering++;
           Instant at = t0.plusNanos(ordering * 1000);
           Object event = seq == 1
-              ? new Item.Created(id, "Item " + ordering, "content " + ordering, "draft", null, null, List.of(), at, null)
+              ? new Item.Created(id, "Item " + ordering, "content " + ordering, "draft", null, null, itemTags, at, null)
               : new Item.Updated(id, "Item " + ordering, "content " + ordering, seq == perItem ? "published" : "draft", null,
                   List.of(), List.of("title", "content"), at, null);
           Serializer serializer = serialization.findSerializerFor(event);

@@ -113,8 +113,8 @@ public final class RebuildCoordinator {
   public Generation rebuild(ReadProjection<?> projection, boolean verify) throws SQLException, Refused {
     Generation next = generations.begin(projection.name(), verify);
     generations.migrate(projection.name(), next.generation());
-    List<String> deferred = generations.deferIndexes(projection.name(), next.generation());
-    log.info("Rebuilding {} into generation {} (schema {}); indexes built after the catch-up: {}",
+    List<String> deferred = generations.defer(projection.name(), next.generation());
+    log.info("Rebuilding {} into generation {} (schema {}); indexes and foreign keys built after the catch-up: {}",
         projection.name(), next.generation(), next.schema(), deferred);
     ensureStarted(projection, next);
     return next;
@@ -134,7 +134,7 @@ public final class RebuildCoordinator {
           + " events behind; retry when it has caught up", false);
     }
     if (target.state().equals(Generation.BUILDING)) {
-      buildDeferredIndexes(projection, generation);
+      buildDeferred(projection, generation);
       goLive(projection, generation);
       return;
     }
@@ -286,7 +286,7 @@ public final class RebuildCoordinator {
     if (monitor.behindByMoreThan(projection, building, switchAt)) {
       return;
     }
-    if (buildDeferredIndexes(projection, building.generation()) > 0
+    if (buildDeferred(projection, building.generation()) > 0
         && monitor.behindByMoreThan(projection, building, switchAt)) {
       return; // writes came in meanwhile: switches on a next look, once caught up again
     }
@@ -312,13 +312,13 @@ public final class RebuildCoordinator {
     }
   }
 
-  /** Builds the deferred indexes a building generation still lacks (on several connections); how many. */
-  private int buildDeferredIndexes(ReadProjection<?> projection, int generation) throws SQLException {
+  /** Builds the deferred indexes and foreign keys a building generation still lacks (on several connections); how many. */
+  private int buildDeferred(ReadProjection<?> projection, int generation) throws SQLException {
     long start = System.nanoTime();
-    int built = generations.buildDeferredIndexes(projection.name(), generation,
+    int built = generations.buildDeferred(projection.name(), generation,
         settings.operations().indexBuildMemoryBytes(), settings.operations().indexBuildConnections());
     if (built > 0) {
-      log.info("Rebuild of {} caught up: built the {} deferred indexes of generation {} in {} ms", projection.name(), built,
+      log.info("Rebuild of {} caught up: built the {} deferred indexes and foreign keys of generation {} in {} ms", projection.name(), built,
           generation, (System.nanoTime() - start) / 1_000_000);
     }
     return built;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import io.tablecast.cli.RebuildBenchCommand;
 import io.tablecast.db.Database;
 import io.tablecast.support.Tables;
 import io.tablecast.support.TestNode;
@@ -28,14 +29,18 @@ class BenchSmokeIT {
 
   @TempDir Path dataDir;
 
-  /** Runs the command; returns what it printed, after checking it exited with 0. */
   private static String bench(String... args) {
+    return run(new BenchCommand(), args);
+  }
+
+  /** Runs the command; returns what it printed, after checking it exited with 0. */
+  private static String run(Object command, String... args) {
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     int exit;
     try {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      exit = new CommandLine(new BenchCommand()).execute(args);
+      exit = new CommandLine(command).execute(args);
     } finally {
       System.setOut(original);
     }
@@ -68,6 +73,13 @@ class BenchSmokeIT {
     }
     assertTrue(last.has("rebuild_events_per_s") && last.has("rebuild_s"));
     assertTrue(output.contains("create-item c=1") && output.contains("create-item c=4"), "the human table");
+  }
+
+  @Test
+  void rebuildBenchmarkRebuildsItsSeededHistory() {
+    String output = run(new RebuildBenchCommand(), "--events", "2000", "--updates-per-item", "3", "--tags-per-item", "3");
+    assertTrue(output.contains("seeded 2,000 events (3 updates and 3 tags per item)"), output);
+    assertTrue(output.contains("rebuild of 2,000 events into generation 2 (500 rows)"), output);
   }
 
   @Test
