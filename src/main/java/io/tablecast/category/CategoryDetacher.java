@@ -1,9 +1,7 @@
 package io.tablecast.category;
 
 import akka.actor.typed.ActorSystem;
-import akka.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import akka.persistence.query.Sequence;
 import akka.projection.ProjectionBehavior;
@@ -13,6 +11,7 @@ import akka.projection.eventsourced.javadsl.EventSourcedProvider;
 import akka.projection.jdbc.javadsl.JdbcHandler;
 import akka.projection.jdbc.javadsl.JdbcProjection;
 import io.tablecast.Settings;
+import io.tablecast.cluster.DaemonProcesses;
 import io.tablecast.item.Item;
 import io.tablecast.item.ItemProjection;
 import io.tablecast.item.ItemQueries;
@@ -22,7 +21,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -61,7 +59,7 @@ public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.E
 
   /** Runs one instance in the cluster. */
   public static void start(ActorSystem<?> system, Settings settings, DataSource dataSource) {
-    ShardedDaemonProcess.get(system).init(
+    DaemonProcesses.get(system).init(
         ProjectionBehavior.Command.class,
         NAME,
         1,
@@ -72,8 +70,7 @@ public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.E
                 () -> new CategoryDetacher(system, settings, dataSource),
                 system)
             .withSaveOffset(1, Duration.ZERO)),
-        ShardedDaemonProcessSettings.create(system),
-        Optional.of(ProjectionBehavior.stopMessage()));
+        ProjectionBehavior.stopMessage());
   }
 
   @Override

@@ -1,8 +1,6 @@
 package io.tablecast.projection;
 
 import akka.actor.typed.ActorSystem;
-import akka.cluster.sharding.typed.ShardedDaemonProcessSettings;
-import akka.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import akka.persistence.query.Offset;
 import akka.projection.HandlerRecoveryStrategy;
@@ -13,8 +11,8 @@ import akka.projection.eventsourced.javadsl.EventSourcedProvider;
 import akka.projection.javadsl.GroupedProjection;
 import akka.projection.jdbc.javadsl.JdbcProjection;
 import io.tablecast.Settings;
+import io.tablecast.cluster.DaemonProcesses;
 import io.tablecast.metrics.Metrics;
-import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,15 +36,13 @@ public final class ProjectionRunner {
       ActorSystem<?> system, Settings settings, DataSource dataSource, DataSource journalReads, ReadProjection<E> projection,
       int generation, boolean building) {
     String schema = Generations.schema(projection.name(), generation);
-    ShardedDaemonProcess.get(system)
-        .init(
-            ProjectionBehavior.Command.class,
-            projection.projectionName(generation),
-            settings.projections().slices(),
-            slice -> ProjectionBehavior.create(
-                instance(system, settings, dataSource, journalReads, projection, generation, schema, slice, building)),
-            ShardedDaemonProcessSettings.create(system),
-            Optional.of(ProjectionBehavior.stopMessage()));
+    DaemonProcesses.get(system).init(
+        ProjectionBehavior.Command.class,
+        projection.projectionName(generation),
+        settings.projections().slices(),
+        slice -> ProjectionBehavior.create(
+            instance(system, settings, dataSource, journalReads, projection, generation, schema, slice, building)),
+        ProjectionBehavior.stopMessage());
   }
 
   private static <E> GroupedProjection<Offset, EventEnvelope<E>> instance(
