@@ -248,16 +248,19 @@ public final class Generations {
       }
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint"
-                  + " WHERE contype = 'f' AND connamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)"
-                  + " ORDER BY 1, 2")) {
+              "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid), confrelid::regclass::text"
+                  + " FROM pg_constraint WHERE contype = 'f'"
+                  + " AND connamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?) ORDER BY 1, 2")) {
         ps.setString(1, schema);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             String table = rs.getString(1);
             String name = rs.getString(2);
-            definitions.put(name, "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + rs.getString(3));
-            drops.put(name, "ALTER TABLE " + table + " DROP CONSTRAINT " + name);
+            // Locks the referenced table first, in the order the projection's writes take them
+            // (items before item_tags): new events keep coming while the keys are added.
+            definitions.put(table + "." + name, "LOCK TABLE " + rs.getString(4) + " IN SHARE ROW EXCLUSIVE MODE; "
+                + "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + rs.getString(3));
+            drops.put(table + "." + name, "ALTER TABLE " + table + " DROP CONSTRAINT " + name);
           }
         }
       }
