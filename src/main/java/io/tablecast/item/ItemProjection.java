@@ -2,6 +2,7 @@ package io.tablecast.item;
 
 import akka.projection.eventsourced.EventEnvelope;
 import akka.projection.jdbc.javadsl.JdbcHandler;
+import io.tablecast.db.BinaryCopy;
 import io.tablecast.db.Sql;
 import io.tablecast.projection.PooledJdbcSession;
 import io.tablecast.projection.ReadProjection;
@@ -34,24 +35,28 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
     return new ReadProjection<>(NAME, Item.TAG_PREFIX, ItemProjection::new);
   }
 
-  private static final String COLUMNS =
-      "id, title, content, status, category_id, owner_id, created_at, updated_at, deleted_at, version, slug, slug_locked";
+  private static final String[] COLUMNS = {
+    "id", "title", "content", "status", "category_id", "owner_id", "created_at", "updated_at", "deleted_at", "version",
+    "slug", "slug_locked"
+  };
 
+  private final String items;
+  private final String itemTags;
   private final String select;
-  private final String insert;
   private final String upsert;
   private final String clearTags;
-  private final String addTag;
 
   private ItemProjection(String schema) {
-    select = "SELECT " + COLUMNS + " FROM " + schema + ".items WHERE id = ANY (?)";
-    insert = "INSERT INTO " + schema + ".items (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    upsert = insert + " ON CONFLICT (id) DO UPDATE SET title = excluded.title, content = excluded.content,"
+    items = schema + ".items";
+    itemTags = schema + ".item_tags";
+    String columns = String.join(", ", COLUMNS);
+    select = "SELECT " + columns + " FROM " + items + " WHERE id = ANY (?)";
+    upsert = "INSERT INTO " + items + " (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT (id) DO UPDATE SET title = excluded.title, content = excluded.content,"
         + " status = excluded.status, category_id = excluded.category_id, owner_id = excluded.owner_id,"
         + " created_at = excluded.created_at, updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,"
         + " version = excluded.version, slug = excluded.slug, slug_locked = excluded.slug_locked";
-    clearTags = "DELETE FROM " + schema + ".item_tags WHERE item_id = ANY (?)";
-    addTag = "INSERT INTO " + schema + ".item_tags (item_id, tag) VALUES (?, ?)";
+    clearTags = "DELETE FROM " + itemTags + " WHERE item_id = ANY (?)";
   }
 
   @Override
@@ -64,8 +69,8 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
 
   private void write(Connection connection, List<EventEnvelope<Item.Event>> envelopes) throws SQLException {
     // An item whose first event in the batch is its Created has no row yet: nothing to read, and
-    // its row is a plain INSERT (should it exist after all, the primary key refuses the batch).
-    // A rebuild's catch-up is mostly such items.
+    // its row is inserted with COPY (should it exist after all, the primary key refuses the
+    // batch). A rebuild's catch-up is mostly such items.
     Set<UUID> created = new HashSet<>();
     Set<UUID> existing = new LinkedHashSet<>();
     for (EventEnvelope<Item.Event> envelope : envelopes) {
@@ -96,8 +101,8 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
     }
     Map<Boolean, List<ItemRow>> isNew =
         changed.values().stream().collect(Collectors.partitioningBy(row -> created.contains(row.id())));
-    writeRows(connection, insert, isNew.get(true));
-    writeRows(connection, upsert, isNew.get(false));
+    insertRows(connection, isNew.get(true));
+    upsertRows(connection, isNew.get(false));
     writeTags(connection, tags, before);
   }
 
@@ -126,11 +131,22 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
     return rows;
   }
 
-  private void writeRows(Connection connection, String sql, List<ItemRow> rows) throws SQLException {
+  private void insertRows(Connection connection, List<ItemRow> rows) throws SQLException {
+    BinaryCopy copy = new BinaryCopy(items, COLUMNS);
+    for (ItemRow row : rows) {
+      copy.row().uuid(row.id()).text(row.title()).text(row.content()).text(row.status())
+          .uuid(row.categoryId()).uuid(row.ownerId())
+          .timestamp(row.createdAt()).timestamp(row.updatedAt()).timestamp(row.deletedAt())
+          .int8(row.version()).text(row.slug()).bool(row.slugLocked());
+    }
+    copy.send(connection);
+  }
+
+  private void upsertRows(Connection connection, List<ItemRow> rows) throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+    try (PreparedStatement ps = connection.prepareStatement(upsert)) {
       for (ItemRow row : rows) {
         ps.setObject(1, row.id());
         ps.setString(2, row.title());
@@ -162,19 +178,12 @@ public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Ev
         array.free();
       }
     }
-    try (PreparedStatement ps = connection.prepareStatement(addTag)) {
-      int count = 0;
-      for (Map.Entry<UUID, List<String>> entry : tags.entrySet()) {
-        for (String tag : entry.getValue()) {
-          ps.setObject(1, entry.getKey());
-          ps.setString(2, tag);
-          ps.addBatch();
-          count++;
-        }
-      }
-      if (count > 0) {
-        ps.executeBatch();
+    BinaryCopy copy = new BinaryCopy(itemTags, "item_id", "tag");
+    for (Map.Entry<UUID, List<String>> entry : tags.entrySet()) {
+      for (String tag : entry.getValue()) {
+        copy.row().uuid(entry.getKey()).text(tag);
       }
     }
+    copy.send(connection);
   }
 }
