@@ -75,18 +75,7 @@ class RebuildIT {
 
   /** The index definitions of a generation's schema, named without the schema. */
   private static List<String> indexes(String schema) throws Exception {
-    List<String> definitions = new ArrayList<>();
-    try (var c = db.getConnection();
-        var ps = c.prepareStatement("SELECT replace(indexdef, ? || '.', '') FROM pg_indexes WHERE schemaname = ? ORDER BY 1")) {
-      ps.setString(1, schema);
-      ps.setString(2, schema);
-      try (var rs = ps.executeQuery()) {
-        while (rs.next()) {
-          definitions.add(rs.getString(1));
-        }
-      }
-    }
-    return definitions;
+    return definitions(schema, "SELECT replace(indexdef, ? || '.', '') FROM pg_indexes WHERE schemaname = ? ORDER BY 1");
   }
 
   /**
@@ -127,11 +116,14 @@ class RebuildIT {
 
   /** The foreign keys of a generation's schema, named without the schema. */
   private static List<String> foreignKeys(String schema) throws Exception {
+    return definitions(schema, "SELECT replace(conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid), ? || '.', '')"
+        + " FROM pg_constraint WHERE contype = 'f' AND connamespace = ?::regnamespace ORDER BY 1");
+  }
+
+  /** A catalog query's one column, for a query that takes the schema twice (to strip it, to select by it). */
+  private static List<String> definitions(String schema, String query) throws Exception {
     List<String> definitions = new ArrayList<>();
-    try (var c = db.getConnection();
-        var ps = c.prepareStatement(
-            "SELECT replace(conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid), ? || '.', '')"
-                + " FROM pg_constraint WHERE contype = 'f' AND connamespace = ?::regnamespace ORDER BY 1")) {
+    try (var c = db.getConnection(); var ps = c.prepareStatement(query)) {
       ps.setString(1, schema);
       ps.setString(2, schema);
       try (var rs = ps.executeQuery()) {
