@@ -29,8 +29,6 @@ import java.util.stream.StreamSupport;
  * changes: their regions take the shards over and the pingers hand over with the singletons.
  */
 public final class DaemonProcesses implements Extension {
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
-
   private final ActorSystem<?> system;
   private final Set<String> names = ConcurrentHashMap.newKeySet();
 
@@ -59,13 +57,15 @@ public final class DaemonProcesses implements Extension {
     if (!alone) {
       return CompletableFuture.completedFuture(Done.getInstance());
     }
+    Duration timeout = Duration.ofMillis(
+        CoordinatedShutdown.get(system).timeout(CoordinatedShutdown.PhaseBeforeClusterShutdown()).toMillis());
     // Each pinger is the singleton child that ClusterSingleton names after the daemon process; once
     // it has stopped, every ping it sent is already in its region's mailbox, ahead of the shutdown.
     List<CompletableFuture<Boolean>> stops = names.stream()
         .map(name -> "/system/singletonManagerShardedDaemonProcessCoordinator-" + name
             + "/ShardedDaemonProcessCoordinator-" + name)
-        .map(path -> system.classicSystem().actorSelection(path).resolveOne(STOP_TIMEOUT)
-            .thenCompose(pinger -> Patterns.gracefulStop(pinger, STOP_TIMEOUT))
+        .map(path -> system.classicSystem().actorSelection(path).resolveOne(timeout)
+            .thenCompose(pinger -> Patterns.gracefulStop(pinger, timeout))
             .exceptionally(notRunningHere -> false)
             .toCompletableFuture())
         .toList();
