@@ -111,11 +111,10 @@ public final class RebuildCoordinator {
 
   /** Starts a rebuild: a new building generation, migrated and running from offset zero. */
   public Generation rebuild(ReadProjection<?> projection, boolean verify) throws SQLException, Refused {
-    Generation next = generations.begin(projection.name(), verify);
-    generations.migrate(projection.name(), next.generation());
-    List<String> deferred = generations.defer(projection.name(), next.generation());
+    Generations.Begun begun = generations.begin(projection.name(), verify);
+    Generation next = begun.generation();
     log.info("Rebuilding {} into generation {} (schema {}); indexes and foreign keys built after the catch-up: {}",
-        projection.name(), next.generation(), next.schema(), deferred);
+        projection.name(), next.generation(), next.schema(), begun.deferred());
     ensureStarted(projection, next);
     return next;
   }
