@@ -2,9 +2,7 @@ package io.tablecast.db;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,31 +24,30 @@ public final class BinaryCopy {
   private final String sql;
   private final int columns;
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
-  private final DataOutputStream out = new DataOutputStream(bytes);
   private int rows;
 
   public BinaryCopy(String table, String... columns) {
     this.sql = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN (FORMAT binary)";
     this.columns = columns.length;
-    write(() -> {
-      out.write(SIGNATURE);
-      out.writeInt(0); // flags: no OIDs
-      out.writeInt(0); // header extension length
-    });
+    bytes.writeBytes(SIGNATURE);
+    int32(0); // flags: no OIDs
+    int32(0); // header extension length
   }
 
   public BinaryCopy row() {
     rows++;
-    write(() -> out.writeShort(columns));
+    int16(columns);
     return this;
   }
 
   public BinaryCopy uuid(UUID value) {
-    return value == null ? nul() : write(() -> {
-      out.writeInt(16);
-      out.writeLong(value.getMostSignificantBits());
-      out.writeLong(value.getLeastSignificantBits());
-    });
+    if (value == null) {
+      return nul();
+    }
+    int32(16);
+    int64(value.getMostSignificantBits());
+    int64(value.getLeastSignificantBits());
+    return this;
   }
 
   public BinaryCopy text(String value) {
@@ -58,36 +55,36 @@ public final class BinaryCopy {
       return nul();
     }
     byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-    return write(() -> {
-      out.writeInt(utf8.length);
-      out.write(utf8);
-    });
+    int32(utf8.length);
+    bytes.writeBytes(utf8);
+    return this;
   }
 
   /** A timestamptz: microseconds since 2000-01-01 UTC (event instants carry no finer part). */
   public BinaryCopy timestamp(Instant value) {
-    return value == null ? nul() : write(() -> {
-      out.writeInt(8);
-      out.writeLong((value.getEpochSecond() - EPOCH_2000_SECONDS) * 1_000_000L + value.getNano() / 1_000);
-    });
+    if (value == null) {
+      return nul();
+    }
+    int32(8);
+    int64((value.getEpochSecond() - EPOCH_2000_SECONDS) * 1_000_000L + value.getNano() / 1_000);
+    return this;
   }
 
   public BinaryCopy int8(long value) {
-    return write(() -> {
-      out.writeInt(8);
-      out.writeLong(value);
-    });
+    int32(8);
+    int64(value);
+    return this;
   }
 
   public BinaryCopy bool(boolean value) {
-    return write(() -> {
-      out.writeInt(1);
-      out.writeByte(value ? 1 : 0);
-    });
+    int32(1);
+    bytes.write(value ? 1 : 0);
+    return this;
   }
 
   private BinaryCopy nul() {
-    return write(() -> out.writeInt(-1));
+    int32(-1);
+    return this;
   }
 
   /** Sends the rows (if any) on the caller's connection and transaction; how many. */
@@ -95,7 +92,7 @@ public final class BinaryCopy {
     if (rows == 0) {
       return 0;
     }
-    write(() -> out.writeShort(-1));
+    int16(-1);
     try {
       connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(bytes.toByteArray()));
     } catch (IOException e) {
@@ -104,17 +101,19 @@ public final class BinaryCopy {
     return rows;
   }
 
-  @FunctionalInterface
-  private interface Write {
-    void run() throws IOException;
+  // The format's integers are big-endian.
+  private void int16(int value) {
+    bytes.write(value >>> 8);
+    bytes.write(value);
   }
 
-  private BinaryCopy write(Write write) {
-    try {
-      write.run();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a byte array takes every write
-    }
-    return this;
+  private void int32(int value) {
+    int16(value >>> 16);
+    int16(value);
+  }
+
+  private void int64(long value) {
+    int32((int) (value >>> 32));
+    int32((int) value);
   }
 }
