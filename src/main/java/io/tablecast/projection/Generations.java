@@ -8,9 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -235,9 +233,9 @@ public final class Generations {
    * PostgreSQL's CPU per tag row with it, 4.2 without); added afterwards it is checked in one join.
    */
   private static List<String> defer(Connection c, String projection, int generation) throws SQLException {
+    record Deferred(String name, String definition, String drop) {}
     String schema = schema(projection, generation);
-    Map<String, String> definitions = new LinkedHashMap<>(); // name -> definition
-    Map<String, String> drops = new LinkedHashMap<>();
+    List<Deferred> deferred = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
@@ -247,8 +245,7 @@ public final class Generations {
       ps.setString(1, schema);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          definitions.put(rs.getString(1), rs.getString(2));
-          drops.put(rs.getString(1), "DROP INDEX " + rs.getString(1));
+          deferred.add(new Deferred(rs.getString(1), rs.getString(2), "DROP INDEX " + rs.getString(1)));
         }
       }
     }
@@ -264,29 +261,30 @@ public final class Generations {
           String name = rs.getString(2);
           // Locks the referenced table first, in the order the projection's writes take them
           // (items before item_tags): new events keep coming while the keys are added.
-          definitions.put(table + "." + name, "LOCK TABLE " + rs.getString(4) + " IN SHARE ROW EXCLUSIVE MODE; "
-              + "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + rs.getString(3));
-          drops.put(table + "." + name, "ALTER TABLE " + table + " DROP CONSTRAINT " + name);
+          deferred.add(new Deferred(table + "." + name,
+              "LOCK TABLE " + rs.getString(4) + " IN SHARE ROW EXCLUSIVE MODE; "
+                  + "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + rs.getString(3),
+              "ALTER TABLE " + table + " DROP CONSTRAINT " + name));
         }
       }
     }
+    if (deferred.isEmpty()) {
+      return List.of();
+    }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "UPDATE journal.projection_generation SET deferred_indexes = ? "
-                + "WHERE projection_name = ? AND generation = ? AND state = 'building' AND deferred_indexes IS NULL")) {
-      ps.setArray(1, c.createArrayOf("text", definitions.values().toArray()));
+            "UPDATE journal.projection_generation SET deferred_indexes = ? WHERE projection_name = ? AND generation = ?")) {
+      ps.setArray(1, c.createArrayOf("text", deferred.stream().map(Deferred::definition).toArray()));
       ps.setString(2, projection);
       ps.setInt(3, generation);
-      if (definitions.isEmpty() || ps.executeUpdate() == 0) {
-        return List.of();
-      }
+      ps.executeUpdate();
     }
     try (Statement s = c.createStatement()) {
-      for (String drop : drops.values()) {
-        s.execute(drop);
+      for (Deferred d : deferred) {
+        s.execute(d.drop());
       }
     }
-    return List.copyOf(definitions.keySet());
+    return deferred.stream().map(Deferred::name).toList();
   }
 
   /**
