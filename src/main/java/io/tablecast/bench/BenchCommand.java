@@ -7,6 +7,7 @@ import io.tablecast.db.Migrations;
 import io.tablecast.item.Item;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ import picocli.CommandLine.Spec;
         "    java -jar tablecast.jar bench --url http://tablecast:8080 --events 100000"})
 public final class BenchCommand implements Callable<Integer> {
   private static final String ADMIN_EMAIL = "bench-admin@tablecast.invalid";
+  /** Alternating steps of creates and raw inserts the command ratio is taken from. */
+  private static final int ROUNDS = 2;
 
   @Option(names = "--quick", description = "Small sizes and short runs (under 2 minutes).")
   boolean quick;
@@ -44,6 +47,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--concurrency", split = ",", description = "Client concurrencies for create-item (default 1,16,64).")
   List<Integer> concurrency = List.of(1, 16, 64);
+
+  @Option(names = "--warm-up", description = {
+      "Longest warm-up of each measured load in seconds (default 24 steps; --quick 2 steps): it runs in windows of",
+      "half a step until its rate stops rising, and is printed with the table."})
+  Integer warmUpSeconds;
 
   @Option(names = "--service-heap", description = "Maximum heap of the service process (default 512m).")
   String serviceHeap = "512m";
@@ -82,6 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int eventCount = events != null ? events : quick ? 20_000 : 1_000_000;
     Duration step = Duration.ofSeconds(seconds != null ? seconds : quick ? 4 : 20);
+    WarmUp warmUp = new WarmUp(step.dividedBy(2), warmUpSeconds != null ? Duration.ofSeconds(warmUpSeconds) : step.multipliedBy(quick ? 2 : 24));
     if (url != null) {
       if (databaseUrl == null || databaseUrl.isBlank()) {
         throw new ParameterException(spec.commandLine(), "--url needs the node's database: --database-url or DATABASE_URL");
@@ -90,13 +99,13 @@ public final class BenchCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(),
             "--url needs an admin of the node: --admin-email and --admin-password, or ADMIN_EMAIL and ADMIN_PASSWORD");
       }
-      measureRunning(eventCount, step).print();
+      measureRunning(eventCount, step, warmUp).print();
       return 0;
     }
     Path dir = ScratchDirectory.create();
     Report report;
     try {
-      report = measure(dir, eventCount, step);
+      report = measure(dir, eventCount, step, warmUp);
     } catch (Exception | Error e) {
       System.err.println("The benchmark failed; its database and the service's log are in " + dir);
       throw e;
@@ -110,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Report measure(Path dir, int eventCount, Duration step) throws Exception {
+  private Report measure(Path dir, int eventCount, Duration step, WarmUp warmUp) throws Exception {
     Settings settings = Settings.from(ConfigFactory.parseMap(Map.of("tablecast.data-dir", dir.toString()))
         .withFallback(ConfigFactory.load()));
     Report report = new Report();
@@ -130,56 +139,71 @@ public final class BenchCommand implements Callable<Integer> {
       try (ServiceProcess service = ServiceProcess.start(env, serviceHeap, dir.resolve("service.log"));
           Measurements m = new Measurements(service.url, ADMIN_EMAIL, adminPassword)) {
         report.catchUp(eventCount, catchUp.await(Duration.ofMinutes(30)));
-        measureService(report, m, baselines, "items_g1.items", ids, eventCount, step);
+        measureService(report, m, baselines, "items_g1.items", ids, eventCount, step, warmUp);
         report.put("heap_peak_mb", service.heapPeakMb());
       }
     }
     return report;
   }
 
-  /** Everything after the catch-up, against a node caught up with the seeded journal. */
+  /**
+   * Everything after the catch-up, against a node caught up with the seeded journal. Each load is
+   * measured warm: it first runs until its rate stops rising ({@link WarmUp}).
+   */
   private void measureService(Report report, Measurements m, Baselines baselines, String readTable, List<UUID> ids,
-      int eventCount, Duration step) throws Exception {
+      int eventCount, Duration step, WarmUp warmUp) throws Exception {
     // After the catch-up, so that it has the machine to itself; into a table like the one it filled.
     report.put("batch_inserts_per_s", baselines.batchInsertsLike(readTable, Math.min(eventCount, 200_000)));
     report.put("batch_inserts_no_index_per_s", baselines.batchInserts(Math.min(eventCount, 200_000)));
     report.ratio("catchup_ratio", "catchup_events_per_s", "batch_inserts_per_s");
 
-    // Reads are measured warm: the service has only run the catch-up so far, and on two busy
-    // cores the JIT compiler takes seconds to get to the read path.
-    Duration warmUp = step.dividedBy(2);
-    Load.Result gets = m.getById(ids, 8, warmUp, step);
+    Load.Operation get = m.getById(ids);
+    report.warmUp("get by id c=8", m.warmUp(warmUp, 8, get));
+    Load.Result gets = m.load(8, step, get);
     report.table("get by id c=8", gets);
     report.put("get_p99_ms", gets.latency().percentileMs(99));
-    Load.Result lists = m.listPages(eventCount, 8, warmUp, step);
+    Load.Operation list = m.listPage(eventCount);
+    report.warmUp("list page c=8", m.warmUp(warmUp, 8, list));
+    Load.Result lists = m.load(8, step, list);
     report.table("list page c=8", lists);
     report.put("list_p99_ms", lists.latency().percentileMs(99));
 
-    // Creates too: the command path (HTTP, sharding, a new entity's recovery, the journal write)
-    // is still interpreted at this point and costs several times its warm CPU per request.
-    m.createItems(concurrency.get(concurrency.size() - 1), warmUp, false);
-    for (int c : concurrency) {
-      Measurements.Creates creates = m.createItems(c, step, c == concurrency.get(concurrency.size() - 1));
-      report.table("create-item c=" + c, creates.load());
-      if (c == concurrency.get(concurrency.size() - 1)) {
-        report.put("commands_per_s", creates.load().perSecond());
-        report.put("command_p50_ms", creates.load().latency().percentileMs(50));
-        report.put("command_p99_ms", creates.load().latency().percentileMs(99));
-        report.put("lag_p99_ms", creates.lag().percentileMs(99));
-        Load.Result raw = baselines.rawInserts(c, step);
-        report.table("raw insert c=" + c, raw);
-        report.put("raw_inserts_per_s", raw.perSecond());
-        report.ratio("command_ratio", "commands_per_s", "raw_inserts_per_s");
-      }
+    // Before the creates, so that it replays the seeded journal (the full run's 1,000,000 events).
+    report.rebuild(m.rebuild("items", Duration.ofMinutes(30)));
+
+    int top = concurrency.get(concurrency.size() - 1);
+    WarmUp.Run creating = m.warmUp(warmUp, top, m.createItem());
+    report.warmUp("create-item c=" + top, creating);
+    report.put("command_warmup_s", creating.took().toSeconds());
+    for (int c : concurrency.subList(0, concurrency.size() - 1)) {
+      report.table("create-item c=" + c, m.createItems(c, step, false).load());
     }
-    Rebuild.Result rebuild = m.rebuild("items", Duration.ofMinutes(30));
-    report.put("rebuild_events", rebuild == null ? null : rebuild.events());
-    report.put("rebuild_events_per_s", rebuild == null ? null : rebuild.events() / rebuild.seconds());
-    report.put("rebuild_s", rebuild == null ? null : rebuild.seconds());
+    // The command figures: creates and the raw-insert baseline at the top concurrency, in
+    // alternating steps, so that both see the machine's speed of the same minutes.
+    report.warmUp("raw insert c=" + top, warmUp.run(window -> baselines.rawInserts(top, window).perSecond()));
+    List<Load.Result> creates = new ArrayList<>();
+    List<Stats> lags = new ArrayList<>();
+    List<Load.Result> raws = new ArrayList<>();
+    for (int round = 1; round <= ROUNDS; round++) {
+      Measurements.Creates created = m.createItems(top, step, true);
+      report.table("create-item c=" + top + " #" + round, created.load());
+      creates.add(created.load());
+      lags.add(created.lag());
+      Load.Result raw = baselines.rawInserts(top, step);
+      report.table("raw insert c=" + top + " #" + round, raw);
+      raws.add(raw);
+    }
+    Load.Result commands = Load.Result.of(creates);
+    report.put("commands_per_s", commands.perSecond());
+    report.put("command_p50_ms", commands.latency().percentileMs(50));
+    report.put("command_p99_ms", commands.latency().percentileMs(99));
+    report.put("lag_p99_ms", Stats.of(lags).percentileMs(99));
+    report.put("raw_inserts_per_s", Load.Result.of(raws).perSecond());
+    report.ratio("command_ratio", "commands_per_s", "raw_inserts_per_s");
   }
 
   /** --url: the node is running; the catch-up is timed from resuming its paused items projection over the seed. */
-  private Report measureRunning(int eventCount, Duration step) throws Exception {
+  private Report measureRunning(int eventCount, Duration step, WarmUp warmUp) throws Exception {
     Settings settings = Settings.from(ConfigFactory.parseMap(Map.of(
             "tablecast.database.url", databaseUrl,
             "tablecast.database.user", databaseUser,
@@ -211,7 +235,7 @@ public final class BenchCommand implements Callable<Integer> {
       report.put("events", eventCount);
       double catchupSeconds = catchUp.await(Duration.ofMinutes(30)); // the reads need the seed, measured or not
       report.catchUp(eventCount, refused == null ? catchupSeconds : null);
-      measureService(report, m, baselines, "items_g" + generation + ".items", ids, eventCount, step);
+      measureService(report, m, baselines, "items_g" + generation + ".items", ids, eventCount, step, warmUp);
       report.put("heap_peak_mb", heap.peakMb());
       baselines.dropTables();
     }
@@ -234,6 +258,20 @@ public final class BenchCommand implements Callable<Integer> {
     void catchUp(int events, Double seconds) {
       put("catchup_events_per_s", seconds != null && seconds > 0 ? events / seconds : null);
       put("catchup_s", seconds);
+      if (seconds != null && seconds > 0) {
+        line(String.format("%-22s %10.0f /s   %,d events in %.1f s%n", "projection catch-up", events / seconds, events, seconds));
+      }
+    }
+
+    /** A rebuild timed until its switch; null when the node offers none. */
+    void rebuild(Rebuild.Result rebuild) {
+      put("rebuild_events", rebuild == null ? null : rebuild.events());
+      put("rebuild_events_per_s", rebuild == null ? null : rebuild.events() / rebuild.seconds());
+      put("rebuild_s", rebuild == null ? null : rebuild.seconds());
+      if (rebuild != null) {
+        line(String.format("%-22s %10.0f /s   %,d events in %.1f s%n", "rebuild to the switch", rebuild.events() / rebuild.seconds(),
+            rebuild.events(), rebuild.seconds()));
+      }
     }
 
     void ratio(String key, String numerator, String denominator) {
@@ -246,9 +284,19 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
 
+    void warmUp(String label, WarmUp.Run run) {
+      line(String.format("%-22s warm-up: %s%n", label, run.describe()));
+    }
+
     void table(String label, Load.Result r) {
-      table.append(String.format("%-22s %10.0f /s   p50 %7.2f ms   p99 %7.2f ms   failed %d%n",
+      line(String.format("%-22s %10.0f /s   p50 %7.2f ms   p99 %7.2f ms   failed %d%n",
           label, r.perSecond(), r.latency().percentileMs(50), r.latency().percentileMs(99), r.failures()));
+    }
+
+    /** A line of the table, printed now too: a full run takes half an hour or more. */
+    private void line(String text) {
+      table.append(text);
+      System.out.print(text);
     }
 
     void print() throws Exception {

@@ -13,7 +13,13 @@ final class Load {
     boolean call(int worker) throws Exception;
   }
 
-  record Result(double perSecond, Stats latency, long failures) {}
+  record Result(double perSecond, Stats latency, long failures) {
+    /** Runs of equal length as one: their mean rate, all their latencies and failures. */
+    static Result of(List<Result> runs) {
+      return new Result(runs.stream().mapToDouble(Result::perSecond).average().orElse(0),
+          Stats.of(runs.stream().map(Result::latency).toList()), runs.stream().mapToLong(Result::failures).sum());
+    }
+  }
 
   private Load() {}
 

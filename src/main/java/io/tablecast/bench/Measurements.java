@@ -55,20 +55,25 @@ final class Measurements implements AutoCloseable {
     throw new IllegalStateException("POST " + path + " answered " + r.status() + " " + r.body());
   }
 
-  /** Gets of random items; the first {@code warmUp} of the load is not measured. */
-  Load.Result getById(List<UUID> ids, int concurrency, Duration warmUp, Duration duration) throws InterruptedException {
-    Load.Operation get = worker -> get("/api/items/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()))) == 200;
-    load(concurrency, warmUp, get);
-    return load(concurrency, duration, get);
+  /** Gets of random items. */
+  Load.Operation getById(List<UUID> ids) {
+    return worker -> get("/api/items/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()))) == 200;
   }
 
-  /** Sorted pages somewhere in the first 10,000 rows of the whole table; the first {@code warmUp} is not measured. */
-  Load.Result listPages(int rows, int concurrency, Duration warmUp, Duration duration) throws InterruptedException {
+  /** Sorted pages somewhere in the first 10,000 rows of the whole table. */
+  Load.Operation listPage(int rows) {
     int maxSkip = Math.max(1, Math.min(rows, 10_000) - 50);
-    Load.Operation list = worker ->
-        get("/api/items?sort=-created_at&limit=50&skip=" + ThreadLocalRandom.current().nextInt(maxSkip)) == 200;
-    load(concurrency, warmUp, list);
-    return load(concurrency, duration, list);
+    return worker -> get("/api/items?sort=-created_at&limit=50&skip=" + ThreadLocalRandom.current().nextInt(maxSkip)) == 200;
+  }
+
+  /** A new item, as the 64 clients of the command figures create it. */
+  Load.Operation createItem() {
+    return worker -> post("/api/items", "{\"title\":\"bench\",\"content\":\"created by the benchmark\"}").status() == 201;
+  }
+
+  /** Runs {@code operation} in windows until its rate stops rising (see {@link WarmUp}). */
+  WarmUp.Run warmUp(WarmUp warmUp, int concurrency, Load.Operation operation) throws Exception {
+    return warmUp.run(window -> load(concurrency, window, operation).perSecond());
   }
 
   /**
@@ -103,8 +108,7 @@ final class Measurements implements AutoCloseable {
     if (measureLag) {
       sampler.start();
     }
-    Load.Result result = Load.run(concurrency, duration, worker ->
-        post("/api/items", "{\"title\":\"bench\",\"content\":\"created by the benchmark\"}").status() == 201);
+    Load.Result result = Load.run(concurrency, duration, createItem());
     running.set(false);
     if (measureLag) {
       sampler.join();
@@ -114,7 +118,7 @@ final class Measurements implements AutoCloseable {
   }
 
   /** A load run; its threads' connections are closed after it (the next run has new threads). */
-  private Load.Result load(int concurrency, Duration duration, Load.Operation operation) throws InterruptedException {
+  Load.Result load(int concurrency, Duration duration, Load.Operation operation) throws InterruptedException {
     try {
       return Load.run(concurrency, duration, operation);
     } finally {

@@ -1,6 +1,7 @@
 package io.tablecast.bench;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** Latencies of one run, in nanoseconds, and the percentiles the report prints. */
 final class Stats {
@@ -12,6 +13,19 @@ final class Stats {
       samples = Arrays.copyOf(samples, count * 2);
     }
     samples[count++] = nanos;
+  }
+
+  /** The samples of several runs together. */
+  static Stats of(List<Stats> runs) {
+    Stats all = new Stats();
+    for (Stats run : runs) {
+      synchronized (run) {
+        for (int i = 0; i < run.count; i++) {
+          all.add(run.samples[i]);
+        }
+      }
+    }
+    return all;
   }
 
   synchronized int count() {

@@ -34,6 +34,12 @@ import slick.jdbc.SimpleJdbcAction;
  * projection read all of its tag's events so far (17.7 ms per poll at 51,000 events per tag,
  * growing with the journal). Bounding {@code event_id} as well starts both index scans at the
  * offset, whatever the plan. Same rows, same order, same deserialization.
+ *
+ * <p>A poll whose range is empty asks the database nothing. Every eventsByTag stream polls each
+ * {@code refresh-interval}, and once caught up the library asks again for the range after the
+ * journal's highest position, which is empty until something new is written: a quiet node
+ * spent about 16% of a core of PostgreSQL's and 18% of its own on these polls (12 projection
+ * instances, 50 ms apart).
  */
 public final class TagRangeReadJournalDao extends DefaultReadJournalDao {
   static final String EVENTS_BY_TAG =
@@ -59,6 +65,9 @@ public final class TagRangeReadJournalDao extends DefaultReadJournalDao {
   @Override
   public Source<Try<Tuple3<PersistentRepr, Set<String>, Object>>, NotUsed> eventsByTag(
       String tag, long offset, long maxOffset, long max) {
+    if (offset >= maxOffset) {
+      return Source.empty();
+    }
     SimpleJdbcAction<List<JournalAkkaSerializationRow>> read =
         SimpleJdbcAction.apply(context -> rows(context.connection(), tag, offset, maxOffset, max));
     return akka.stream.javadsl.Source.completionStage(FutureConverters.asJava(SlickRun.run(db(), read)))

@@ -2,6 +2,7 @@ package io.tablecast.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.javadsl.Adapter;
@@ -28,18 +29,24 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+import scala.Option;
 import scala.Tuple3;
 import scala.collection.immutable.Seq;
 import scala.collection.immutable.Set;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
 import scala.util.Try;
+import slick.jdbc.JdbcBackend;
+import slick.jdbc.JdbcBackend$;
+import slick.util.AsyncExecutor$;
 
 /**
  * The read journal's eventsByTag goes through {@link TagRangeReadJournalDao}: the same events in
@@ -107,6 +114,29 @@ class TagRangeReadJournalDaoIT {
       long middle = highest / 2;
       assertEquals(events(library, tag, middle, highest - 3, 7), events(ours, tag, middle, highest - 3, 7), tag + " mid");
       assertEquals(List.of(), events(ours, tag, highest, highest, 100), tag + ", empty range");
+    }
+  }
+
+  @Test
+  void aPollOfAnEmptyRangeAsksTheDatabaseNothing() throws Exception {
+    // The same DAO on a database that refuses every connection: a range that may hold events
+    // fails, an empty one (the poll of a projection caught up with a quiet journal) is answered.
+    PGSimpleDataSource nowhere = new PGSimpleDataSource();
+    nowhere.setServerNames(new String[] {"127.0.0.1"});
+    nowhere.setPortNumbers(new int[] {1});
+    JdbcBackend.DatabaseDef refusing = JdbcBackend$.MODULE$.Database().forDataSource(
+        nowhere, Option.apply(1), AsyncExecutor$.MODULE$.apply("refusing", 1, 1, 10, 1), false);
+    try {
+      DefaultReadJournalDao dao = (DefaultReadJournalDao) ours;
+      TagRangeReadJournalDao offline = new TagRangeReadJournalDao(refusing, dao.profile(), dao.readJournalConfig(),
+          SerializationExtension.get(Adapter.toClassic(node.node.system())), dao.ec(), materializer);
+      String tag = Item.TAG_PREFIX + "-0";
+      assertEquals(List.of(), events(offline, tag, 40, 40, 100));
+      assertEquals(List.of(), events(offline, tag, 41, 40, 100));
+      ExecutionException asked = assertThrows(ExecutionException.class, () -> events(offline, tag, 39, 40, 100));
+      assertTrue(asked.getCause().getMessage().contains("refused"), "it asked the database: " + asked);
+    } finally {
+      refusing.close();
     }
   }
 
