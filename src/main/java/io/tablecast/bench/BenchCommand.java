@@ -174,7 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
     int top = concurrency.get(concurrency.size() - 1);
     WarmUp.Run creating = m.warmUp(warmUp, top, m.createItem());
     report.warmUp("create-item c=" + top, creating);
-    report.put("command_warmup_s", creating.took().toSeconds());
+    report.put("command_warmup_s", creating.seconds());
     for (int c : concurrency.subList(0, concurrency.size() - 1)) {
       report.table("create-item c=" + c, m.createItems(c, step, false).load());
     }

@@ -22,14 +22,19 @@ record WarmUp(Duration window, Duration atMost) {
 
   /** One warm-up: the rate of each of its windows, in order, and whether it ended steady. */
   record Run(List<Double> rates, boolean steady, Duration window) {
-    Duration took() {
-      return window.multipliedBy(rates.size());
+    /** How long it ran. */
+    double seconds() {
+      return window.multipliedBy(rates.size()).toMillis() / 1000.0;
     }
 
     String describe() {
       return rates.stream().map(r -> String.format("%,.0f", r)).collect(Collectors.joining(" "))
-          + String.format(" /s in %d s windows; %s after %d s", window.toSeconds(), steady ? "steady" : "NOT steady",
-              took().toSeconds());
+          + String.format(" /s in %s s windows; %s after %s s", number(window.toMillis() / 1000.0),
+              steady ? "steady" : "NOT steady", number(seconds()));
+    }
+
+    private static String number(double seconds) {
+      return seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds);
     }
   }
 

@@ -57,7 +57,7 @@ class BenchSmokeIT {
 
   @Test
   void quickRunPrintsEveryFigureAsTheLastJsonLine() throws Exception {
-    String output = bench("--events", "400", "--seconds", "1", "--concurrency", "1,4");
+    String output = bench("--events", "400", "--seconds", "1", "--warm-up", "2", "--concurrency", "1,4");
     JsonNode last = lastLine(output);
     assertEquals(400, last.get("events").asInt());
     for (String key : POSITIVE) {
@@ -72,7 +72,9 @@ class BenchSmokeIT {
       assertTrue(catchupSeconds == 0 ? last.get(key).isNull() : last.get(key).asDouble() > 0, key + " is " + last.get(key));
     }
     assertTrue(last.has("rebuild_events_per_s") && last.has("rebuild_s"));
-    assertTrue(output.contains("create-item c=1") && output.contains("create-item c=4"), "the human table");
+    assertTrue(output.contains("create-item c=1") && output.contains("create-item c=4 #2"), "the human table");
+    assertTrue(output.matches("(?s).*create-item c=4 +warm-up: .*"), "the warm-up of the measured creates");
+    assertTrue(last.get("command_warmup_s").asInt() >= 0, last.toString());
   }
 
   @Test
@@ -90,7 +92,7 @@ class BenchSmokeIT {
       JsonNode last = lastLine(bench("--url", "http://127.0.0.1:" + node.node.httpAddress().getPort(),
           "--database-url", db.url(), "--database-user", db.user(), "--database-password", db.password(),
           "--admin-email", Users.ADMIN_EMAIL, "--admin-password", Users.ADMIN_PASSWORD,
-          "--events", "400", "--seconds", "1", "--concurrency", "2"));
+          "--events", "400", "--seconds", "1", "--warm-up", "2", "--concurrency", "2"));
       assertEquals(400, last.get("events").asInt());
       for (String key : List.of("commands_per_s", "raw_inserts_per_s", "get_p99_ms", "list_p99_ms", "heap_peak_mb", "rebuild_s")) {
         assertTrue(last.get(key).asDouble() > 0, key + " is " + last.get(key) + " in " + last);
