@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -139,7 +140,8 @@ public final class BenchCommand implements Callable<Integer> {
       try (ServiceProcess service = ServiceProcess.start(env, serviceHeap, dir.resolve("service.log"));
           Measurements m = new Measurements(service.url, ADMIN_EMAIL, adminPassword)) {
         report.catchUp(eventCount, catchUp.await(Duration.ofMinutes(30)));
-        measureService(report, m, baselines, "items_g1.items", ids, eventCount, step, warmUp);
+        MachineCost cost = new MachineCost(Optional.of(service.handle()), Optional.of(dir.resolve("postgres")));
+        measureService(report, m, baselines, cost, "items_g1.items", ids, eventCount, step, warmUp);
         report.put("heap_peak_mb", service.heapPeakMb());
       }
     }
@@ -150,8 +152,8 @@ public final class BenchCommand implements Callable<Integer> {
    * Everything after the catch-up, against a node caught up with the seeded journal. Each load is
    * measured warm: it first runs until its rate stops rising ({@link WarmUp}).
    */
-  private void measureService(Report report, Measurements m, Baselines baselines, String readTable, List<UUID> ids,
-      int eventCount, Duration step, WarmUp warmUp) throws Exception {
+  private void measureService(Report report, Measurements m, Baselines baselines, MachineCost cost, String readTable,
+      List<UUID> ids, int eventCount, Duration step, WarmUp warmUp) throws Exception {
     // After the catch-up, so that it has the machine to itself; into a table like the one it filled.
     report.put("batch_inserts_per_s", baselines.batchInsertsLike(readTable, Math.min(eventCount, 200_000)));
     report.put("batch_inserts_no_index_per_s", baselines.batchInserts(Math.min(eventCount, 200_000)));
@@ -159,13 +161,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     Load.Operation get = m.getById(ids);
     report.warmUp("get by id c=8", m.warmUp(warmUp, 8, get));
-    Load.Result gets = m.load(8, step, get);
-    report.table("get by id c=8", gets);
+    MachineCost.Measured<Load.Result> getting = cost.measure(() -> m.load(8, step, get));
+    Load.Result gets = getting.result;
+    report.table("get by id c=8", gets, cost.perOperation(getting, gets.latency().count()));
     report.put("get_p99_ms", gets.latency().percentileMs(99));
     Load.Operation list = m.listPage(eventCount);
     report.warmUp("list page c=8", m.warmUp(warmUp, 8, list));
-    Load.Result lists = m.load(8, step, list);
-    report.table("list page c=8", lists);
+    MachineCost.Measured<Load.Result> listing = cost.measure(() -> m.load(8, step, list));
+    Load.Result lists = listing.result;
+    report.table("list page c=8", lists, cost.perOperation(listing, lists.latency().count()));
     report.put("list_p99_ms", lists.latency().percentileMs(99));
 
     // Before the creates, so that it replays the seeded journal (the full run's 1,000,000 events).
@@ -185,12 +189,14 @@ public final class BenchCommand implements Callable<Integer> {
     List<Stats> lags = new ArrayList<>();
     List<Load.Result> raws = new ArrayList<>();
     for (int round = 1; round <= ROUNDS; round++) {
-      Measurements.Creates created = m.createItems(top, step, true);
-      report.table("create-item c=" + top + " #" + round, created.load());
-      creates.add(created.load());
-      lags.add(created.lag());
-      Load.Result raw = baselines.rawInserts(top, step);
-      report.table("raw insert c=" + top + " #" + round, raw);
+      MachineCost.Measured<Measurements.Creates> created = cost.measure(() -> m.createItems(top, step, true));
+      Load.Result load = created.result.load();
+      report.table("create-item c=" + top + " #" + round, load, cost.perOperation(created, load.latency().count()));
+      creates.add(load);
+      lags.add(created.result.lag());
+      MachineCost.Measured<Load.Result> inserted = cost.measure(() -> baselines.rawInserts(top, step));
+      Load.Result raw = inserted.result;
+      report.table("raw insert c=" + top + " #" + round, raw, cost.perOperation(inserted, raw.latency().count()));
       raws.add(raw);
     }
     Load.Result commands = Load.Result.of(creates);
@@ -235,7 +241,8 @@ public final class BenchCommand implements Callable<Integer> {
       report.put("events", eventCount);
       double catchupSeconds = catchUp.await(Duration.ofMinutes(30)); // the reads need the seed, measured or not
       report.catchUp(eventCount, refused == null ? catchupSeconds : null);
-      measureService(report, m, baselines, "items_g" + generation + ".items", ids, eventCount, step, warmUp);
+      MachineCost cost = new MachineCost(Optional.empty(), Optional.empty()); // the node and its database are elsewhere
+      measureService(report, m, baselines, cost, "items_g" + generation + ".items", ids, eventCount, step, warmUp);
       report.put("heap_peak_mb", heap.peakMb());
       baselines.dropTables();
     }
@@ -289,8 +296,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     void table(String label, Load.Result r) {
-      line(String.format("%-22s %10.0f /s   p50 %7.2f ms   p99 %7.2f ms   failed %d%n",
-          label, r.perSecond(), r.latency().percentileMs(50), r.latency().percentileMs(99), r.failures()));
+      table(label, r, "");
+    }
+
+    /** A measured step; {@code cost}: what it cost the machine per operation (may be empty). */
+    void table(String label, Load.Result r, String cost) {
+      line(String.format("%-22s %10.0f /s   p50 %7.2f ms   p99 %7.2f ms   failed %d%s%n",
+          label, r.perSecond(), r.latency().percentileMs(50), r.latency().percentileMs(99), r.failures(),
+          cost.isEmpty() ? "" : "   " + cost));
     }
 
     /** A line of the table, printed now too: a full run takes half an hour or more. */

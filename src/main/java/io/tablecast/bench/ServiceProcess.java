@@ -68,6 +68,10 @@ final class ServiceProcess implements AutoCloseable {
     throw new IOException("the service was not ready within " + within);
   }
 
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   double heapPeakMb() {
     return heap.peakMb();
   }
