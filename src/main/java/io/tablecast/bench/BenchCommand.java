@@ -91,7 +91,8 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int eventCount = events != null ? events : quick ? 20_000 : 1_000_000;
     Duration step = Duration.ofSeconds(seconds != null ? seconds : quick ? 4 : 20);
-    WarmUp warmUp = new WarmUp(step.dividedBy(2), warmUpSeconds != null ? Duration.ofSeconds(warmUpSeconds) : step.multipliedBy(quick ? 2 : 24));
+    WarmUp warmUp = new WarmUp(step.dividedBy(2),
+        warmUpSeconds != null ? Duration.ofSeconds(warmUpSeconds) : step.multipliedBy(quick ? 2 : 24));
     if (url != null) {
       if (databaseUrl == null || databaseUrl.isBlank()) {
         throw new ParameterException(spec.commandLine(), "--url needs the node's database: --database-url or DATABASE_URL");
@@ -162,13 +163,13 @@ public final class BenchCommand implements Callable<Integer> {
     Load.Operation get = m.getById(ids);
     report.warmUp("get by id c=8", m.warmUp(warmUp, 8, get));
     MachineCost.Measured<Load.Result> getting = cost.measure(() -> m.load(8, step, get));
-    Load.Result gets = getting.result;
+    Load.Result gets = getting.result();
     report.table("get by id c=8", gets, cost.perOperation(getting, gets.latency().count()));
     report.put("get_p99_ms", gets.latency().percentileMs(99));
     Load.Operation list = m.listPage(eventCount);
     report.warmUp("list page c=8", m.warmUp(warmUp, 8, list));
     MachineCost.Measured<Load.Result> listing = cost.measure(() -> m.load(8, step, list));
-    Load.Result lists = listing.result;
+    Load.Result lists = listing.result();
     report.table("list page c=8", lists, cost.perOperation(listing, lists.latency().count()));
     report.put("list_p99_ms", lists.latency().percentileMs(99));
 
@@ -190,12 +191,12 @@ public final class BenchCommand implements Callable<Integer> {
     List<Load.Result> raws = new ArrayList<>();
     for (int round = 1; round <= ROUNDS; round++) {
       MachineCost.Measured<Measurements.Creates> created = cost.measure(() -> m.createItems(top, step, true));
-      Load.Result load = created.result.load();
+      Load.Result load = created.result().load();
       report.table("create-item c=" + top + " #" + round, load, cost.perOperation(created, load.latency().count()));
       creates.add(load);
-      lags.add(created.result.lag());
+      lags.add(created.result().lag());
       MachineCost.Measured<Load.Result> inserted = cost.measure(() -> baselines.rawInserts(top, step));
-      Load.Result raw = inserted.result;
+      Load.Result raw = inserted.result();
       report.table("raw insert c=" + top + " #" + round, raw, cost.perOperation(inserted, raw.latency().count()));
       raws.add(raw);
     }
@@ -266,7 +267,7 @@ public final class BenchCommand implements Callable<Integer> {
       put("catchup_events_per_s", seconds != null && seconds > 0 ? events / seconds : null);
       put("catchup_s", seconds);
       if (seconds != null && seconds > 0) {
-        line(String.format("%-22s %10.0f /s   %,d events in %.1f s%n", "projection catch-up", events / seconds, events, seconds));
+        events("projection catch-up", events, seconds);
       }
     }
 
@@ -276,8 +277,7 @@ public final class BenchCommand implements Callable<Integer> {
       put("rebuild_events_per_s", rebuild == null ? null : rebuild.events() / rebuild.seconds());
       put("rebuild_s", rebuild == null ? null : rebuild.seconds());
       if (rebuild != null) {
-        line(String.format("%-22s %10.0f /s   %,d events in %.1f s%n", "rebuild to the switch", rebuild.events() / rebuild.seconds(),
-            rebuild.events(), rebuild.seconds()));
+        events("rebuild to the switch", rebuild.events(), rebuild.seconds());
       }
     }
 
@@ -289,6 +289,10 @@ public final class BenchCommand implements Callable<Integer> {
       } else {
         values.put(key, null); // one side was not measured in this run
       }
+    }
+
+    private void events(String label, long events, double seconds) {
+      line(String.format("%-22s %10.0f /s   %,d events in %.1f s%n", label, events / seconds, events, seconds));
     }
 
     void warmUp(String label, WarmUp.Run run) {

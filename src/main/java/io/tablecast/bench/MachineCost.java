@@ -20,14 +20,14 @@ final class MachineCost {
   private final Optional<ProcessHandle> service;
   private final Optional<Path> pgData;
 
-  private record Sample(double service, double postgres, double client, long contextSwitches, long kernel, long total) {}
+  record Sample(double service, double postgres, double client, long contextSwitches, long kernel, long total) {}
 
   MachineCost(Optional<ProcessHandle> service, Optional<Path> pgData) {
     this.service = service;
     this.pgData = pgData;
   }
 
-  /** Runs the step and describes its cost per operation (the step returns its result). */
+  /** Runs the step, noting the machine's counters before and after it. */
   <T> Measured<T> measure(Step<T> step) throws Exception {
     Sample before = sample();
     T result = step.run();
@@ -40,42 +40,30 @@ final class MachineCost {
     T run() throws Exception;
   }
 
-  /** A step's result and its cost. */
-  static final class Measured<T> {
-    final T result;
-    private final Sample before;
-    private final Sample after;
+  /** A step's result and the machine's counters around it. */
+  record Measured<T>(T result, Sample before, Sample after) {}
 
-    private Measured(T result, Sample before, Sample after) {
-      this.result = result;
-      this.before = before;
-      this.after = after;
+  /** E.g. "CPU per op: service 520 µs, PostgreSQL 380 µs, clients 70 µs; 10.5 context switches; kernel 29%". */
+  String perOperation(Measured<?> step, double operations) {
+    if (operations <= 0) {
+      return "";
     }
-
-    /** E.g. "CPU per op: service 520 µs, PostgreSQL 380 µs, clients 70 µs; 10.5 context switches; kernel 29%". */
-    String perOperation(double operations, boolean hasService, boolean hasPostgres) {
-      if (operations <= 0) {
-        return "";
-      }
-      StringBuilder s = new StringBuilder("CPU per op:");
-      if (hasService) {
-        s.append(String.format(" service %.0f µs,", (after.service - before.service) * 1e6 / operations));
-      }
-      if (hasPostgres) {
-        s.append(String.format(" PostgreSQL %.0f µs,", (after.postgres - before.postgres) * 1e6 / operations));
-      }
-      s.append(String.format(" clients %.0f µs", (after.client - before.client) * 1e6 / operations));
-      long ticks = after.total - before.total;
-      if (ticks > 0) {
-        s.append(String.format("; %.1f context switches; kernel %.0f%%",
-            (after.contextSwitches - before.contextSwitches) / operations, 100.0 * (after.kernel - before.kernel) / ticks));
-      }
-      return s.toString();
+    Sample before = step.before();
+    Sample after = step.after();
+    StringBuilder s = new StringBuilder("CPU per op:");
+    if (service.isPresent()) {
+      s.append(String.format(" service %.0f µs,", (after.service - before.service) * 1e6 / operations));
     }
-  }
-
-  String perOperation(Measured<?> measured, double operations) {
-    return measured.perOperation(operations, service.isPresent(), pgData.isPresent());
+    if (pgData.isPresent()) {
+      s.append(String.format(" PostgreSQL %.0f µs,", (after.postgres - before.postgres) * 1e6 / operations));
+    }
+    s.append(String.format(" clients %.0f µs", (after.client - before.client) * 1e6 / operations));
+    long ticks = after.total - before.total;
+    if (ticks > 0) {
+      s.append(String.format("; %.1f context switches; kernel %.0f%%",
+          (after.contextSwitches - before.contextSwitches) / operations, 100.0 * (after.kernel - before.kernel) / ticks));
+    }
+    return s.toString();
   }
 
   private Sample sample() {
