@@ -142,7 +142,7 @@ public final class BenchCommand implements Callable<Integer> {
           Measurements m = new Measurements(service.url, ADMIN_EMAIL, adminPassword)) {
         report.catchUp(eventCount, catchUp.await(Duration.ofMinutes(30)));
         MachineCost cost = new MachineCost(Optional.of(service.handle()), Optional.of(dir.resolve("postgres")));
-        measureService(report, m, baselines, cost, "items_g1.items", ids, eventCount, step, warmUp);
+        measureService(report, m, baselines, cost, "items_g1.items", ids, eventCount, step, warmUp, true);
         report.put("heap_peak_mb", service.heapPeakMb());
       }
     }
@@ -151,10 +151,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   /**
    * Everything after the catch-up, against a node caught up with the seeded journal. Each load is
-   * measured warm: it first runs until its rate stops rising ({@link WarmUp}).
+   * measured warm: it first runs until its rate stops rising ({@link WarmUp}). {@code ownNode}: the
+   * benchmark started the node, so it may drop the generation its rebuild retired.
    */
   private void measureService(Report report, Measurements m, Baselines baselines, MachineCost cost, String readTable,
-      List<UUID> ids, int eventCount, Duration step, WarmUp warmUp) throws Exception {
+      List<UUID> ids, int eventCount, Duration step, WarmUp warmUp, boolean ownNode) throws Exception {
     // After the catch-up, so that it has the machine to itself; into a table like the one it filled.
     report.put("batch_inserts_per_s", baselines.batchInsertsLike(readTable, Math.min(eventCount, 200_000)));
     report.put("batch_inserts_no_index_per_s", baselines.batchInserts(Math.min(eventCount, 200_000)));
@@ -174,7 +175,17 @@ public final class BenchCommand implements Callable<Integer> {
     report.put("list_p99_ms", lists.latency().percentileMs(99));
 
     // Before the creates, so that it replays the seeded journal (the full run's 1,000,000 events).
-    report.rebuild(m.rebuild("items", Duration.ofMinutes(30)));
+    Rebuild.Result rebuild = m.rebuild("items", Duration.ofMinutes(30));
+    report.rebuild(rebuild);
+    // A retired generation goes on projecting (so that switching back is instant) until it is
+    // dropped: every create would write two item rows. On a node of its own the benchmark drops it,
+    // as an operator does once the new generation has proved itself; a node at --url keeps it.
+    if (rebuild != null && ownNode) {
+      m.dropGeneration("items", rebuild.generation() - 1);
+    } else if (rebuild != null) {
+      System.out.println("The retired generation " + (rebuild.generation() - 1)
+          + " of items is kept: creates are projected into both generations.");
+    }
 
     int top = concurrency.get(concurrency.size() - 1);
     WarmUp.Run creating = m.warmUp(warmUp, top, m.createItem());
@@ -243,7 +254,7 @@ public final class BenchCommand implements Callable<Integer> {
       double catchupSeconds = catchUp.await(Duration.ofMinutes(30)); // the reads need the seed, measured or not
       report.catchUp(eventCount, refused == null ? catchupSeconds : null);
       MachineCost cost = new MachineCost(Optional.empty(), Optional.empty()); // the node and its database are elsewhere
-      measureService(report, m, baselines, cost, "items_g" + generation + ".items", ids, eventCount, step, warmUp);
+      measureService(report, m, baselines, cost, "items_g" + generation + ".items", ids, eventCount, step, warmUp, false);
       report.put("heap_peak_mb", heap.peakMb());
       baselines.dropTables();
     }

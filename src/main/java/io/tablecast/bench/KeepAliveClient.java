@@ -50,6 +50,10 @@ final class KeepAliveClient implements AutoCloseable {
     return send("GET", path, headers, null);
   }
 
+  Response delete(String path, Map<String, String> headers) throws IOException {
+    return send("DELETE", path, headers, null);
+  }
+
   Response post(String path, Map<String, String> headers, String json) throws IOException {
     return send("POST", path, headers, json);
   }
@@ -134,7 +138,9 @@ final class KeepAliveClient implements AutoCloseable {
         }
       }
       byte[] body;
-      if (chunked) {
+      if (status == 204 || status == 304 || (status >= 100 && status < 200)) {
+        body = new byte[0]; // never a body (RFC 9112, 6.3)
+      } else if (chunked) {
         body = chunkedBody();
       } else if (length >= 0) {
         body = in.readNBytes(Math.toIntExact(length));

@@ -40,6 +40,15 @@ final class Measurements implements AutoCloseable {
     return Rebuild.run(client, headers, projection, within);
   }
 
+  /** Drops a kept generation of a projection (its tables, its offsets, its running instances). */
+  void dropGeneration(String projection, int generation) throws Exception {
+    String path = "/admin/projections/" + projection + "/generations/" + generation;
+    KeepAliveClient.Response r = client.delete(path, headers);
+    if (r.status() != 204) {
+      throw new IllegalStateException("DELETE " + path + " answered " + r.status() + " " + r.body());
+    }
+  }
+
   /** The generation of a projection that queries read now. */
   int liveGeneration(String projection) throws Exception {
     KeepAliveClient.Response r = client.get("/admin/projections/" + projection, headers);

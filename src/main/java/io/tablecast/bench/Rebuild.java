@@ -9,8 +9,8 @@ import java.util.Map;
 final class Rebuild {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The wall time until the switch and the journal events the new generation processed. */
-  record Result(double seconds, long events) {}
+  /** The wall time until the switch, the journal events the new generation processed, and the generation. */
+  record Result(double seconds, long events, int generation) {}
 
   private Rebuild() {}
 
@@ -31,7 +31,7 @@ final class Rebuild {
       for (JsonNode p : data) {
         if (p.path("name").asText().equals(projection) && p.path("generation").asInt() == generation
             && p.path("state").asText().equals("running")) {
-          return new Result((System.nanoTime() - began) / 1e9, p.path("events_total").asLong());
+          return new Result((System.nanoTime() - began) / 1e9, p.path("events_total").asLong(), generation);
         }
       }
       Thread.sleep(1000); // each status call counts the journal's tags: keep it rare

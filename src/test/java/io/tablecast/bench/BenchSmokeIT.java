@@ -89,10 +89,11 @@ class BenchSmokeIT {
     try (TestNode node = TestNode.start(dataDir, Users.withAdmin(Map.of()))) {
       Database db = node.node.database();
       long before = Tables.count(db.dataSource(), "SELECT count(*) FROM read.items");
-      JsonNode last = lastLine(bench("--url", "http://127.0.0.1:" + node.node.httpAddress().getPort(),
+      String output = bench("--url", "http://127.0.0.1:" + node.node.httpAddress().getPort(),
           "--database-url", db.url(), "--database-user", db.user(), "--database-password", db.password(),
           "--admin-email", Users.ADMIN_EMAIL, "--admin-password", Users.ADMIN_PASSWORD,
-          "--events", "400", "--seconds", "1", "--warm-up", "2", "--concurrency", "2"));
+          "--events", "400", "--seconds", "1", "--warm-up", "2", "--concurrency", "2");
+      JsonNode last = lastLine(output);
       assertEquals(400, last.get("events").asInt());
       for (String key : List.of("commands_per_s", "raw_inserts_per_s", "get_p99_ms", "list_p99_ms", "heap_peak_mb", "rebuild_s")) {
         assertTrue(last.get(key).asDouble() > 0, key + " is " + last.get(key) + " in " + last);
@@ -104,6 +105,7 @@ class BenchSmokeIT {
           "the seeded items reached the node's read side");
       assertTrue(last.get("rebuild_events").asLong() >= 400, "the rebuild replayed the seeded journal: " + last);
       assertEquals(2, node.admin().get("/admin/projections/items").json().get("generation").asInt(), "rebuilt once");
+      assertTrue(output.contains("The retired generation 1 of items is kept"), "a node at --url keeps its old generation");
       assertEquals("running", node.admin().get("/admin/projections/items").json().get("state").asText(),
           "the items projection is not left paused");
       assertEquals(0, Tables.count(db.dataSource(), "SELECT count(*) FROM pg_namespace WHERE nspname = 'bench'"),

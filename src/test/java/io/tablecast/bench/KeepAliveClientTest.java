@@ -33,6 +33,11 @@ class KeepAliveClientTest {
           + exchange.getRequestHeaders().getFirst("Authorization") + " " + new String(request, StandardCharsets.UTF_8);
       reply(exchange, 201, answer, false);
     });
+    server.createContext("/deleted", exchange -> {
+      connections.add(exchange.getRemoteAddress().getPort());
+      exchange.sendResponseHeaders(204, -1); // no body and no Content-Length, as akka-http answers a DELETE
+      exchange.close();
+    });
     server.createContext("/chunked", exchange -> reply(exchange, 200, "ü".repeat(5000), true));
     server.createContext("/close", exchange -> {
       exchange.getResponseHeaders().add("Connection", "close");
@@ -65,6 +70,15 @@ class KeepAliveClientTest {
     assertEquals(new KeepAliveClient.Response(201, "GET /echo Bearer t "), client.get("/echo", headers));
     assertEquals(new KeepAliveClient.Response(200, "ü".repeat(5000)), client.get("/chunked", Map.of()));
     assertEquals(1, connections.size(), "kept alive: " + connections);
+  }
+
+  @Test
+  void aNoContentAnswerHasNoBodyToWaitFor() throws IOException {
+    KeepAliveClient.Response deleted = client.delete("/deleted", Map.of());
+    assertEquals(204, deleted.status());
+    assertEquals("", deleted.body());
+    assertEquals(201, client.get("/echo", Map.of()).status());
+    assertEquals(1, connections.size(), "the connection stays open after a 204");
   }
 
   @Test
