@@ -1,9 +1,10 @@
 package io.tablecast;
 
 import io.tablecast.bench.BenchCommand;
-import io.tablecast.cli.RebuildBenchCommand;
 import io.tablecast.cli.DbCommand;
+import io.tablecast.cli.ListPlansCommand;
 import io.tablecast.cli.ProjectionsCommand;
+import io.tablecast.cli.RebuildBenchCommand;
 import io.tablecast.cli.ServeCommand;
 import io.tablecast.cli.UsersCommand;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
     version = "tablecast 0.1.0",
     description = "Event-sourced items, categories and users on Akka and PostgreSQL.",
     subcommands = {ServeCommand.class, DbCommand.class, ProjectionsCommand.class, UsersCommand.class, BenchCommand.class,
-        RebuildBenchCommand.class})
+        RebuildBenchCommand.class, ListPlansCommand.class})
 public final class Main implements Runnable {
   /** The JDK system property that sizes ForkJoinPool.commonPool(); read once, when that pool is made. */
   static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";

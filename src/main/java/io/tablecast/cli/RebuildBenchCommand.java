@@ -7,15 +7,12 @@ import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.tablecast.Tablecast;
 import io.tablecast.bench.CpuTime;
 import io.tablecast.bench.ScratchDirectory;
 import io.tablecast.item.Item;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,7 +22,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
@@ -48,8 +44,6 @@ import picocli.CommandLine.Spec;
     },
     footer = {"", "Example:", "  java -jar target/tablecast.jar bench-rebuild --events 1000000"})
 public final class RebuildBenchCommand implements Callable<Integer> {
-  private static final String ADMIN_EMAIL = "bench-admin@tablecast.invalid";
-
   @Option(names = "--events", defaultValue = "1000000", description = "Events in the journal (default: ${DEFAULT-VALUE}).")
   int events;
 
@@ -72,22 +66,12 @@ public final class RebuildBenchCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     Path dir = dataDir != null ? dataDir : ScratchDirectory.create();
-    String adminPassword = java.util.UUID.randomUUID().toString();
-    Config config = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
-            "tablecast.data-dir", dir.toString(),
-            "tablecast.http.port", 0,
-            "tablecast.auth.admin-email", ADMIN_EMAIL,
-            "tablecast.auth.admin-password", adminPassword,
-            "tablecast.projections.rebuild.poll-interval", "1s",
-            "akka.remote.artery.canonical.port", 0,
-            "akka.management.http.port", 0,
-            "akka.loglevel", "WARNING"))
-        .withFallback(ConfigFactory.defaultApplication()));
-    Tablecast node = Tablecast.start(config);
+    LocalNode local = LocalNode.start(dir);
+    Tablecast node = local.node();
     boolean succeeded = false;
     try {
-      String url = "http://127.0.0.1:" + node.httpAddress().getPort();
-      NodeClient admin = new NodeClient(url, NodeClient.signIn(url, ADMIN_EMAIL, adminPassword));
+      NodeClient admin = local.admin();
+      Config config = local.config();
       DataSource db = node.database().dataSource();
       int slices = config.getInt("tablecast.projections.slices");
       // The live generation stays paused: the rebuild has the machine to itself.
@@ -250,11 +234,5 @@ public final class RebuildBenchCommand implements Callable<Integer> {
 
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

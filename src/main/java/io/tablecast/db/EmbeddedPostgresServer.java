@@ -38,6 +38,10 @@ final class EmbeddedPostgresServer {
         // the machine, so both go back to PostgreSQL's defaults.
         .setServerConfig("fsync", "on")
         .setServerConfig("synchronous_commit", "on")
+        // Random reads priced as on SSD with the data in cache (the default, 4, is for spinning
+        // disks): otherwise a list filtered by a rare tag walks the created_at index, probing
+        // item_tags row by row, instead of reading the tag's index (bench-lists: 142 → 9 ms at 1M items).
+        .setServerConfig("random_page_cost", "1.1")
         .start();
   }
 

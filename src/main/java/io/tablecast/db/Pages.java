@@ -36,7 +36,12 @@ public final class Pages {
    * @param matching {@code FROM ... WHERE ...} of the rows the list counts, with the same bind values
    * @param values the bind values of the WHERE, in order
    */
-  public record Query(String page, String matching, List<Object> values) {}
+  public record Query(String page, String matching, List<Object> values) {
+    /** Counts the matching rows up to its one parameter, after {@code values}. */
+    public String cappedCount() {
+      return "SELECT count(*) FROM (SELECT 1 " + matching + " LIMIT ?) AS capped";
+    }
+  }
 
   private Pages() {}
 
@@ -72,8 +77,7 @@ public final class Pages {
 
   /** The matching rows, counted up to {@code exactUpTo + 1}. */
   private static long cappedCount(Connection c, Query query, long exactUpTo) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT count(*) FROM (SELECT 1 " + query.matching() + " LIMIT ?) AS capped")) {
+    try (PreparedStatement ps = c.prepareStatement(query.cappedCount())) {
       int i = bind(ps, query.values());
       ps.setLong(i, exactUpTo + 1);
       try (ResultSet rs = ps.executeQuery()) {

@@ -61,6 +61,11 @@ public final class ItemQueries {
   }
 
   public Page<ItemView> list(Filter filter, Viewer viewer, ListParams params) throws SQLException {
+    return Pages.fetch(dataSource, listQuery(filter, viewer, params), params, ItemQueries::row);
+  }
+
+  /** The page and count statements {@link #list} runs (also explained by {@code bench-lists}). */
+  public static Pages.Query listQuery(Filter filter, Viewer viewer, ListParams params) {
     List<String> conditions = new ArrayList<>();
     List<Object> values = new ArrayList<>();
     if (!params.includeDeleted()) {
@@ -111,7 +116,7 @@ public final class ItemQueries {
     // category join and the tags run for them only.
     String page = "SELECT " + COLUMNS + " FROM (SELECT i.id FROM read.items i" + where + order + " OFFSET ? LIMIT ?) p"
         + " JOIN read.items i ON i.id = p.id" + CATEGORY + order;
-    return Pages.fetch(dataSource, new Pages.Query(page, "FROM read.items i" + where, values), params, ItemQueries::row);
+    return new Pages.Query(page, "FROM read.items i" + where, values);
   }
 
   /** The ids of items (deleted or not) whose row names the category. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import io.tablecast.cli.ListPlansCommand;
 import io.tablecast.cli.RebuildBenchCommand;
 import io.tablecast.db.Database;
 import io.tablecast.support.Tables;
@@ -82,6 +83,23 @@ class BenchSmokeIT {
     String output = run(new RebuildBenchCommand(), "--events", "2000", "--updates-per-item", "3", "--tags-per-item", "3");
     assertTrue(output.contains("seeded 2,000 events (3 updates and 3 tags per item)"), output);
     assertTrue(output.contains("rebuild of 2,000 events into generation 2 (500 rows)"), output);
+  }
+
+  @Test
+  void listPlansExplainTheServicesStatementsForEveryFilter() {
+    String output = run(new ListPlansCommand(), "--items", "20000");
+    assertTrue(output.contains("filled 20,000 items"), output);
+    List<String> lists = List.of("(no filter", "skip=9000", "(a member", "status=draft", "status=archived", "category_id=…",
+        "owner_id=…", "tag=tag-017", "tag=featured", "q=topic 017", "q=urgent", "created_after=", "sort=title",
+        "sort=-updated_at", "sort=status", "include_deleted=true", "category_id=…&status=published");
+    for (String list : lists) {
+      assertTrue(output.lines().anyMatch(line -> line.startsWith(list) && line.matches(".* \\d+\\.\\d\\d .*Scan.*")),
+          list + " is explained: " + output);
+    }
+    // The default list's page comes from its sort index alone: no heap read for the rows it passes.
+    String defaults = output.lines().filter(line -> line.startsWith("(no filter")).findFirst().orElseThrow();
+    assertTrue(defaults.contains("Index Only Scan Backward using items_created_at_idx"), defaults);
+    assertTrue(defaults.matches(".* 0  [A-Z].*"), "no heap fetches after the vacuum: " + defaults);
   }
 
   @Test
