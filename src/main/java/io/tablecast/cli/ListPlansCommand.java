@@ -2,7 +2,6 @@ package io.tablecast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.Settings;
-import io.tablecast.bench.ScratchDirectory;
 import io.tablecast.db.Pages;
 import io.tablecast.http.Json;
 import io.tablecast.http.ListParams;
@@ -66,60 +65,50 @@ public final class ListPlansCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
     if (items < 1_000) {
       spec.commandLine().getErr().println("error: --items must be at least 1000");
       return ExitCodes.USAGE;
     }
-    Path dir = dataDir != null ? dataDir : ScratchDirectory.create();
-    LocalNode local = LocalNode.start(dir);
-    boolean succeeded = false;
-    try {
-      NodeClient admin = local.admin();
-      // Nothing but this command writes the read tables meanwhile.
-      admin.post("/admin/projections/items/pause");
-      admin.post("/admin/projections/categories/pause");
-      String itemsSchema = "items_g" + admin.get("/admin/projections/items").get("generation").asInt();
-      String categoriesSchema = "categories_g" + admin.get("/admin/projections/categories").get("generation").asInt();
-      DataSource db = local.node().database().dataSource();
+    return LocalNode.run(dataDir, spec, this::measure);
+  }
 
-      long start = System.nanoTime();
-      fill(db, itemsSchema, categoriesSchema);
-      out.printf(Locale.ROOT, "filled %,d items (%s: 70%% published, 20%% draft, 10%% archived; 100 categories; 10,000 owners;"
-          + " 2 of 1,000 tags and 10%% 'featured'; 'urgent' in 10%%; 2%% deleted), vacuumed and analyzed in %.1f s%n",
-          items, itemsSchema, (System.nanoTime() - start) / 1e9);
-      out.printf(Locale.ROOT, "%-52s %9s %9s %9s %7s  %s%n", "GET /api/items?", "page ms", "plan ms", "count ms", "heap", "plan of the page");
+  /** Fills the live read tables, then explains each list's statements. */
+  private int measure(LocalNode local) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    NodeClient admin = local.admin();
+    // Nothing but this command writes the read tables meanwhile.
+    admin.post("/admin/projections/items/pause");
+    admin.post("/admin/projections/categories/pause");
+    String itemsSchema = "items_g" + admin.get("/admin/projections/items").get("generation").asInt();
+    String categoriesSchema = "categories_g" + admin.get("/admin/projections/categories").get("generation").asInt();
+    DataSource db = local.node().database().dataSource();
+
+    long start = System.nanoTime();
+    fill(db, itemsSchema, categoriesSchema);
+    out.printf(Locale.ROOT, "filled %,d items (%s: 70%% published, 20%% draft, 10%% archived; 100 categories; 10,000 owners;"
+        + " 2 of 1,000 tags and 10%% 'featured'; 'urgent' in 10%%; 2%% deleted), vacuumed and analyzed in %.1f s%n",
+        items, itemsSchema, (System.nanoTime() - start) / 1e9);
+    out.printf(Locale.ROOT, "%-52s %9s %9s %9s %7s  %s%n", "GET /api/items?", "page ms", "plan ms", "count ms", "heap", "plan of the page");
+    out.flush();
+    Settings.Queries settings = Settings.from(local.config()).queries();
+    for (Case c : cases(settings)) {
+      Pages.Query query = ItemQueries.listQuery(c.filter(), c.viewer(), c.params());
+      List<Object> page = new ArrayList<>(query.values());
+      page.add(c.params().skip());
+      page.add(c.params().limit());
+      List<Object> count = new ArrayList<>(query.values());
+      count.add(settings.exactTotalUpTo() + 1);
+      Explained pageRun = explain(db, query.page(), page);
+      Explained countRun = explain(db, query.cappedCount(), count);
+      out.printf(Locale.ROOT, "%-52s %9.2f %9.2f %9.2f %7d  %s%n", c.query(),
+          pageRun.executionMs(), pageRun.planningMs(), countRun.executionMs(), pageRun.heapFetches(),
+          String.join(", ", pageRun.scans()));
       out.flush();
-      Settings.Queries settings = Settings.from(local.config()).queries();
-      for (Case c : cases(settings)) {
-        Pages.Query query = ItemQueries.listQuery(c.filter(), c.viewer(), c.params());
-        List<Object> page = new ArrayList<>(query.values());
-        page.add(c.params().skip());
-        page.add(c.params().limit());
-        List<Object> count = new ArrayList<>(query.values());
-        count.add(settings.exactTotalUpTo() + 1);
-        Explained pageRun = explain(db, query.page(), page);
-        Explained countRun = explain(db, query.cappedCount(), count);
-        out.printf(Locale.ROOT, "%-52s %9.2f %9.2f %9.2f %7d  %s%n", c.query(),
-            pageRun.executionMs(), pageRun.planningMs(), countRun.executionMs(), pageRun.heapFetches(),
-            String.join(", ", pageRun.scans()));
-        out.flush();
-      }
-      out.printf(Locale.ROOT, "page: 50 rows, the statement's median execution time of %d runs; plan ms: its planning;"
-          + " count: the capped count (%,d rows) a first page runs beside it; heap: heap fetches of index-only scans%n",
-          RUNS, settings.exactTotalUpTo() + 1);
-      succeeded = true;
-      return ExitCodes.OK;
-    } catch (NodeClient.Failure f) {
-      spec.commandLine().getErr().println("error: " + f.getMessage());
-      return f.exitCode;
-    } finally {
-      out.flush();
-      local.node().stop();
-      if (dataDir == null && succeeded) {
-        ScratchDirectory.delete(dir);
-      }
     }
+    out.printf(Locale.ROOT, "page: 50 rows, the statement's median execution time of %d runs; plan ms: its planning;"
+        + " count: the capped count (%,d rows) a first page runs beside it; heap: heap fetches of index-only scans%n",
+        RUNS, settings.exactTotalUpTo() + 1);
+    return ExitCodes.OK;
   }
 
   /**

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import io.tablecast.Tablecast;
 import io.tablecast.bench.CpuTime;
-import io.tablecast.bench.ScratchDirectory;
 import io.tablecast.item.Item;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -60,81 +59,70 @@ public final class RebuildBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
     if (tagsPerItem < 0 || tagsPerItem > Item.MAX_TAGS) {
       spec.commandLine().getErr().println("error: --tags-per-item must be between 0 and " + Item.MAX_TAGS);
       return ExitCodes.USAGE;
     }
-    Path dir = dataDir != null ? dataDir : ScratchDirectory.create();
-    LocalNode local = LocalNode.start(dir);
+    return LocalNode.run(dataDir, spec, this::measure);
+  }
+
+  /** Seeds the journal, measures the baseline, then rebuilds the items projection and prints what it took. */
+  private int measure(LocalNode local) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
     Tablecast node = local.node();
-    boolean succeeded = false;
-    try {
-      NodeClient admin = local.admin();
-      Config config = local.config();
-      DataSource db = node.database().dataSource();
-      int slices = config.getInt("tablecast.projections.slices");
-      // The live generation stays paused: the rebuild has the machine to itself.
-      admin.post("/admin/projections/items/pause");
+    NodeClient admin = local.admin();
+    Config config = local.config();
+    DataSource db = node.database().dataSource();
+    int slices = config.getInt("tablecast.projections.slices");
+    // The live generation stays paused: the rebuild has the machine to itself.
+    admin.post("/admin/projections/items/pause");
 
-      long seedStart = System.nanoTime();
-      seed(node, db, slices);
-      out.printf(Locale.ROOT, "seeded %,d events (%d updates and %d tags per item) in %.1f s%n", events, updatesPerItem,
-          tagsPerItem, seconds(seedStart));
-      out.flush();
+    long seedStart = System.nanoTime();
+    seed(node, db, slices);
+    out.printf(Locale.ROOT, "seeded %,d events (%d updates and %d tags per item) in %.1f s%n", events, updatesPerItem,
+        tagsPerItem, seconds(seedStart));
+    out.flush();
 
-      double baselineCpu = CpuTime.self() + CpuTime.postgres(dir.resolve("postgres"));
-      double baseline = baseline(db);
-      baselineCpu = CpuTime.self() + CpuTime.postgres(dir.resolve("postgres")) - baselineCpu;
-      out.printf(Locale.ROOT, "baseline: plain batched JDBC inserts of %,d item rows: %,.0f rows/s, %.1f µs CPU per row%n",
-          events, baseline, baselineCpu * 1e6 / events);
-      out.flush();
+    Path pgData = local.dir().resolve("postgres");
+    double baselineCpu = CpuTime.self() + CpuTime.postgres(pgData);
+    double baseline = baseline(db);
+    baselineCpu = CpuTime.self() + CpuTime.postgres(pgData) - baselineCpu;
+    out.printf(Locale.ROOT, "baseline: plain batched JDBC inserts of %,d item rows: %,.0f rows/s, %.1f µs CPU per row%n",
+        events, baseline, baselineCpu * 1e6 / events);
+    out.flush();
 
-      Path pgData = dir.resolve("postgres");
-      double serviceCpu = CpuTime.self();
-      double postgresCpu = CpuTime.postgres(pgData);
-      long start = System.nanoTime();
-      int generation = admin.post("/admin/projections/items/rebuild").get("generation").asInt();
-      double caughtUp = 0;
-      while (true) {
-        JsonNode status = admin.get("/admin/projections/items");
-        if (status.get("generation").asInt() == generation) {
-          break;
-        }
-        JsonNode rebuild = status.get("rebuild");
-        if (caughtUp == 0 && rebuild.get("events_done").asLong() >= events) {
-          caughtUp = seconds(start);
-        }
-        Thread.sleep(1000); // each status call counts the journal's tags: keep it rare
+    double serviceCpu = CpuTime.self();
+    double postgresCpu = CpuTime.postgres(pgData);
+    long start = System.nanoTime();
+    int generation = admin.post("/admin/projections/items/rebuild").get("generation").asInt();
+    double caughtUp = 0;
+    while (true) {
+      JsonNode status = admin.get("/admin/projections/items");
+      if (status.get("generation").asInt() == generation) {
+        break;
       }
-      double wall = seconds(start);
-      serviceCpu = CpuTime.self() - serviceCpu;
-      postgresCpu = CpuTime.postgres(pgData) - postgresCpu;
-      long rows;
-      try (Connection c = db.getConnection(); Statement s = c.createStatement();
-          var rs = s.executeQuery("SELECT count(*) FROM items_g" + generation + ".items")) {
-        rs.next();
-        rows = rs.getLong(1);
+      JsonNode rebuild = status.get("rebuild");
+      if (caughtUp == 0 && rebuild.get("events_done").asLong() >= events) {
+        caughtUp = seconds(start);
       }
-      out.printf(Locale.ROOT, "rebuild of %,d events into generation %d (%,d rows): %.1f s until the switch, %,.0f events/s%s%n",
-          events, generation, rows, wall, events / wall,
-          caughtUp > 0 ? String.format(Locale.ROOT, " (all events processed after %.1f s)", caughtUp) : "");
-      out.printf(Locale.ROOT, "CPU during the rebuild: service %.1f s, PostgreSQL %.1f s: %.1f µs per event%n",
-          serviceCpu, postgresCpu, (serviceCpu + postgresCpu) * 1e6 / events);
-      out.printf(Locale.ROOT, "machine: %d processors available to the JVM%n", Runtime.getRuntime().availableProcessors());
-      succeeded = true;
-      return ExitCodes.OK;
-    } catch (NodeClient.Failure f) {
-      spec.commandLine().getErr().println("error: " + f.getMessage());
-      return f.exitCode;
-    } finally {
-      out.flush();
-      spec.commandLine().getErr().flush();
-      node.stop();
-      if (dataDir == null && succeeded) {
-        ScratchDirectory.delete(dir);
-      }
+      Thread.sleep(1000); // each status call counts the journal's tags: keep it rare
     }
+    double wall = seconds(start);
+    serviceCpu = CpuTime.self() - serviceCpu;
+    postgresCpu = CpuTime.postgres(pgData) - postgresCpu;
+    long rows;
+    try (Connection c = db.getConnection(); Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT count(*) FROM items_g" + generation + ".items")) {
+      rs.next();
+      rows = rs.getLong(1);
+    }
+    out.printf(Locale.ROOT, "rebuild of %,d events into generation %d (%,d rows): %.1f s until the switch, %,.0f events/s%s%n",
+        events, generation, rows, wall, events / wall,
+        caughtUp > 0 ? String.format(Locale.ROOT, " (all events processed after %.1f s)", caughtUp) : "");
+    out.printf(Locale.ROOT, "CPU during the rebuild: service %.1f s, PostgreSQL %.1f s: %.1f µs per event%n",
+        serviceCpu, postgresCpu, (serviceCpu + postgresCpu) * 1e6 / events);
+    out.printf(Locale.ROOT, "machine: %d processors available to the JVM%n", Runtime.getRuntime().availableProcessors());
+    return ExitCodes.OK;
   }
 
   /** Writes Item events as the journal would hold them (same serializer, tags), with COPY. */
