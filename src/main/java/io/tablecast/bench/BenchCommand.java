@@ -57,6 +57,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--service-heap", description = "Maximum heap of the service process (default 512m).")
   String serviceHeap = "512m";
 
+  @Option(names = "--service-jvm-option", paramLabel = "<option>", description = {
+      "One more option for the JVM of the service it starts (repeatable; not with --url; write it with =, e.g.",
+      "--service-jvm-option=-XX:MaxGCPauseMillis=20)."})
+  List<String> serviceJvmOptions = List.of();
+
   @Option(names = "--keep-data", description = "Keep the temporary data directory (database, service log) after a successful run.")
   boolean keepData;
 
@@ -138,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
           "DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "DATABASE_PASSWORD", db.password(),
           "DATA_DIR", dir.toString(), "ADMIN_EMAIL", ADMIN_EMAIL, "ADMIN_PASSWORD", adminPassword);
       CatchUp catchUp = CatchUp.watch(db.dataSource(), "items-g1", Item.TAG_PREFIX);
-      try (ServiceProcess service = ServiceProcess.start(env, serviceHeap, dir.resolve("service.log"));
+      try (ServiceProcess service = ServiceProcess.start(env, serviceHeap, serviceJvmOptions, dir.resolve("service.log"));
           Measurements m = new Measurements(service.url, ADMIN_EMAIL, adminPassword)) {
         report.catchUp(eventCount, catchUp.await(Duration.ofMinutes(30)));
         MachineCost cost = new MachineCost(Optional.of(service.handle()), Optional.of(dir.resolve("postgres")));

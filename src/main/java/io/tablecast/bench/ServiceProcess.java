@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The service under test in its own JVM (same classpath), and its heap peak. */
@@ -25,12 +27,16 @@ final class ServiceProcess implements AutoCloseable {
     this.managementPort = managementPort;
   }
 
-  static ServiceProcess start(Map<String, String> env, String maxHeap, Path log) throws IOException, InterruptedException {
+  /** {@code jvmOptions}: more options for the service's JVM, after its {@code -Xmx}. */
+  static ServiceProcess start(Map<String, String> env, String maxHeap, List<String> jvmOptions, Path log)
+      throws IOException, InterruptedException {
     int http = freePort();
     int management = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
-        "io.tablecast.Main", "serve");
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tablecast.Main", "serve"));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     pb.environment().put("HTTP_PORT", Integer.toString(http));
     pb.environment().put("MANAGEMENT_PORT", Integer.toString(management));

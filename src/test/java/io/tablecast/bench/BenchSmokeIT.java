@@ -14,6 +14,7 @@ import io.tablecast.db.Database;
 import io.tablecast.support.Tables;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +59,11 @@ class BenchSmokeIT {
 
   @Test
   void quickRunPrintsEveryFigureAsTheLastJsonLine() throws Exception {
-    String output = bench("--events", "400", "--seconds", "1", "--warm-up", "2", "--concurrency", "1,4");
+    Path gcLog = dataDir.resolve("gc.log");
+    String output = bench("--events", "400", "--seconds", "1", "--warm-up", "2", "--concurrency", "1,4",
+        "--service-jvm-option=-Xlog:gc:file=" + gcLog);
     JsonNode last = lastLine(output);
+    assertTrue(Files.readString(gcLog).contains("Using G1"), "the service's JVM took the option");
     assertEquals(400, last.get("events").asInt());
     for (String key : POSITIVE) {
       assertTrue(last.has(key), "missing " + key + " in " + last);
