@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Generations of a projection's read tables. Generation N of projection P lives in schema
@@ -24,6 +26,8 @@ import javax.sql.DataSource;
 public final class Generations {
   /** Queries read these views; never the generation schemas directly. */
   public static final String READ_SCHEMA = "read";
+
+  private static final Logger log = LoggerFactory.getLogger(Generations.class);
 
   private final DataSource dataSource;
 
@@ -294,7 +298,7 @@ public final class Generations {
    * so the trigram index is started first and the btree indexes are built beside it; the foreign
    * keys come last (adding one waits for the index builds on the table it references). Each
    * definition commits on its own and is idempotent (a build cut short is finished by the next
-   * call); the registry forgets the definitions once all exist.
+   * call), and is logged with the time it took; the registry forgets the definitions once all exist.
    */
   public int buildDeferred(String projection, int generation, long memoryBytes, int connections)
       throws SQLException {
@@ -346,7 +350,7 @@ public final class Generations {
       c.setAutoCommit(false);
       for (String definition = queue.poll(); definition != null; definition = queue.poll()) {
         s.execute("SET LOCAL maintenance_work_mem = '" + memoryBytes / 1024 + "kB'");
-        s.execute(idempotent(definition));
+        build(s, definition);
         c.commit();
       }
     }
@@ -361,11 +365,18 @@ public final class Generations {
     }
     try (Statement s = c.createStatement()) {
       for (String definition : definitions.stream().sorted(Comparator.comparingInt(Generations::buildOrder)).toList()) {
-        s.execute(idempotent(definition));
+        build(s, definition);
       }
     }
     forgetDeferred(c, projection, generation);
     return definitions.size();
+  }
+
+  /** Builds one deferred definition (idempotently) and logs how long it took. */
+  private static void build(Statement s, String definition) throws SQLException {
+    long start = System.nanoTime();
+    s.execute(idempotent(definition));
+    log.info("Built in {} ms: {}", (System.nanoTime() - start) / 1_000_000, definition);
   }
 
   private static List<String> deferred(Connection c, String projection, int generation) throws SQLException {

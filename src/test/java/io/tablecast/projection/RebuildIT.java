@@ -184,6 +184,16 @@ class RebuildIT {
       assertTrue(logs.text().lines().anyMatch(line ->
               line.contains("indexes and foreign keys built after the catch-up") && line.contains("item_tags_item_id_fkey")),
           logs.text());
+      // Each deferred index and foreign key is logged with the time its build took.
+      List<String> deferred = definitions("items_g2", "SELECT indexname FROM pg_indexes WHERE schemaname IN (?, ?)"
+          + " AND tablename <> 'flyway_schema_history' AND indexdef NOT LIKE 'CREATE UNIQUE%' ORDER BY 1");
+      assertTrue(deferred.size() >= 8, deferred.toString());
+      for (String index : deferred) {
+        assertTrue(logs.text().lines().anyMatch(line -> line.matches(".*Built in \\d+ ms: CREATE INDEX " + index + " ON items_g2\\..*")),
+            index + " in\n" + logs.text());
+      }
+      assertTrue(logs.text().lines().anyMatch(line -> line.matches(".*Built in \\d+ ms: .*ALTER TABLE items_g2\\.item_tags"
+          + " ADD CONSTRAINT item_tags_item_id_fkey .*")), logs.text());
     }
     watching.set(false);
     reader.join();
