@@ -49,13 +49,16 @@ public final class CategoryQueries {
       conditions.add("strpos(lower(name), lower(?)) > 0");
       values.add(name);
     }
-    String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    String where = Pages.where(conditions);
     String column = SORTABLE.stream().filter(params.sortField()::equals).findFirst().orElseThrow();
     String order = column.equals("name") ? "lower(name)" : column;
     String direction = params.descending() ? " DESC" : " ASC";
-    String page = "SELECT " + COLUMNS + " FROM read.categories" + where + " ORDER BY " + order + direction + ", id" + direction
-        + " OFFSET ? LIMIT ?";
-    return Pages.fetch(dataSource, new Pages.Query(page, "FROM read.categories" + where, values), params, CategoryQueries::row);
+    List<Object> pageValues = new ArrayList<>(values);
+    String pageWhere = Pages.pageWhere(conditions, order, "id", params, pageValues);
+    String page = "SELECT " + COLUMNS + ", " + Pages.keyColumn(order) + " FROM read.categories" + pageWhere
+        + " ORDER BY " + order + direction + ", id" + direction + " OFFSET ? LIMIT ?";
+    return Pages.fetch(dataSource, new Pages.Query(page, pageValues, "FROM read.categories" + where, values), params,
+        CategoryQueries::row);
   }
 
   private static CategoryView row(ResultSet rs) throws SQLException {

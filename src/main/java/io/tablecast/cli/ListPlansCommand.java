@@ -5,6 +5,7 @@ import io.tablecast.Settings;
 import io.tablecast.db.Pages;
 import io.tablecast.http.Json;
 import io.tablecast.http.ListParams;
+import io.tablecast.http.PageCursor;
 import io.tablecast.item.ItemQueries;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -91,22 +92,26 @@ public final class ListPlansCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "%-52s %9s %9s %9s %7s  %s%n", "GET /api/items?", "page ms", "plan ms", "count ms", "heap", "plan of the page");
     out.flush();
     Settings.Queries settings = Settings.from(local.config()).queries();
-    for (Case c : cases(settings)) {
+    for (Case c : cases(db, settings)) {
       Pages.Query query = ItemQueries.listQuery(c.filter(), c.viewer(), c.params());
-      List<Object> page = new ArrayList<>(query.values());
+      List<Object> page = new ArrayList<>(query.pageValues());
       page.add(c.params().skip());
       page.add(c.params().limit());
       List<Object> count = new ArrayList<>(query.values());
       count.add(settings.exactTotalUpTo() + 1);
       Explained pageRun = explain(db, query.page(), page);
-      Explained countRun = explain(db, query.cappedCount(), count);
-      out.printf(Locale.ROOT, "%-52s %9.2f %9.2f %9.2f %7d  %s%n", c.query(),
-          pageRun.executionMs(), pageRun.planningMs(), countRun.executionMs(), pageRun.heapFetches(),
+      // A full page past the cap runs no count (Pages.fetch).
+      long before = (c.params().after() == null ? 0 : c.params().after().position()) + c.params().skip();
+      String countMs = before + c.params().limit() > settings.exactTotalUpTo()
+          ? "-"
+          : String.format(Locale.ROOT, "%.2f", explain(db, query.cappedCount(), count).executionMs());
+      out.printf(Locale.ROOT, "%-52s %9.2f %9.2f %9s %7d  %s%n", c.query(),
+          pageRun.executionMs(), pageRun.planningMs(), countMs, pageRun.heapFetches(),
           String.join(", ", pageRun.scans()));
       out.flush();
     }
     out.printf(Locale.ROOT, "page: 50 rows, the statement's median execution time of %d runs; plan ms: its planning;"
-        + " count: the capped count (%,d rows) a first page runs beside it; heap: heap fetches of index-only scans%n",
+        + " count: the capped count (%,d rows) a page runs beside it, none past the cap (-); heap: heap fetches of index-only scans%n",
         RUNS, settings.exactTotalUpTo() + 1);
     return ExitCodes.OK;
   }
@@ -147,7 +152,7 @@ public final class ListPlansCommand implements Callable<Integer> {
     }
   }
 
-  private List<Case> cases(Settings.Queries settings) {
+  private List<Case> cases(DataSource db, Settings.Queries settings) throws SQLException {
     UUID editor = UUID.randomUUID();
     UUID owner = md5Uuid("owner 42");
     UUID category = md5Uuid("category 17");
@@ -157,10 +162,9 @@ public final class ListPlansCommand implements Callable<Integer> {
     ItemQueries.Filter none = new ItemQueries.Filter(null, null, null, null, null, null, null);
     int limit = settings.defaultLimit();
     long cap = settings.exactTotalUpTo();
-    ListParams first = new ListParams(0, limit, "created_at", true, false, cap);
-    return List.of(
+    ListParams first = new ListParams(0, limit, "created_at", true, false, null, cap);
+    List<Case> cases = new ArrayList<>(List.of(
         new Case("(no filter: sort=-created_at)", none, seesAll, first),
-        new Case("skip=9000", none, seesAll, new ListParams(9000, limit, "created_at", true, false, cap)),
         new Case("(a member: published or own)", none, member, first),
         new Case("status=draft", new ItemQueries.Filter("draft", null, null, null, null, null, null), seesAll, first),
         new Case("status=archived (a member: own only)", new ItemQueries.Filter("archived", null, null, null, null, null, null),
@@ -173,13 +177,42 @@ public final class ListPlansCommand implements Callable<Integer> {
         new Case("q=urgent (10%)", new ItemQueries.Filter(null, null, null, null, "urgent", null, null), seesAll, first),
         new Case("created_after=…&created_before=… (1 hour)",
             new ItemQueries.Filter(null, null, null, null, null, middle, middle.plusSeconds(3600)), seesAll, first),
-        new Case("sort=title", none, seesAll, new ListParams(0, limit, "title", false, false, cap)),
-        new Case("sort=-updated_at", none, seesAll, new ListParams(0, limit, "updated_at", true, false, cap)),
-        new Case("sort=status", none, seesAll, new ListParams(0, limit, "status", false, false, cap)),
-        new Case("include_deleted=true", none, seesAll, new ListParams(0, limit, "created_at", true, true, cap)),
+        new Case("sort=title", none, seesAll, new ListParams(0, limit, "title", false, false, null, cap)),
+        new Case("sort=-updated_at", none, seesAll, new ListParams(0, limit, "updated_at", true, false, null, cap)),
+        new Case("sort=status", none, seesAll, new ListParams(0, limit, "status", false, false, null, cap)),
+        new Case("include_deleted=true", none, seesAll, new ListParams(0, limit, "created_at", true, true, null, cap)),
         new Case("category_id=…&status=published&sort=-updated_at",
             new ItemQueries.Filter("published", category, null, null, null, null, null), seesAll,
-            new ListParams(0, limit, "updated_at", true, false, cap)));
+            new ListParams(0, limit, "updated_at", true, false, null, cap))));
+    // Deep pages, by skip and by the cursor of the page before them.
+    cases.addAll(deep(db, "", none, first, 9000));
+    cases.addAll(deep(db, "sort=title&", none, new ListParams(0, limit, "title", false, false, null, cap), 9000));
+    cases.addAll(deep(db, "tag=featured&", new ItemQueries.Filter(null, null, null, "featured", null, null, null), first, 9000));
+    cases.addAll(deep(db, "tag=tag-017&", new ItemQueries.Filter(null, null, null, "tag-017", null, null, null), first, 1500));
+    cases.addAll(deep(db, "q=urgent&", new ItemQueries.Filter(null, null, null, null, "urgent", null, null), first, 9000));
+    return cases;
+  }
+
+  /**
+   * The page {@code depth} rows into a list (for an editor), by {@code skip} and by the cursor of
+   * the page before it; none when the list has too few rows for the cursor.
+   */
+  private static List<Case> deep(DataSource db, String query, ItemQueries.Filter filter, ListParams first, int depth)
+      throws SQLException {
+    ItemQueries.Viewer editor = new ItemQueries.Viewer(UUID.randomUUID(), true);
+    ListParams before = withStart(first, depth - first.limit(), null);
+    String next = new ItemQueries(db).list(filter, editor, before).next();
+    if (next == null) {
+      return List.of();
+    }
+    return List.of(
+        new Case(String.format(Locale.ROOT, "%sskip=%d", query, depth), filter, editor, withStart(first, depth, null)),
+        new Case(String.format(Locale.ROOT, "%safter=… (row %,d)", query, depth), filter, editor,
+            withStart(first, 0, PageCursor.decode(next))));
+  }
+
+  private static ListParams withStart(ListParams p, int skip, PageCursor after) {
+    return new ListParams(skip, p.limit(), p.sortField(), p.descending(), p.includeDeleted(), after, p.exactTotalUpTo());
   }
 
   /** What PostgreSQL's {@code md5(text)::uuid} makes of the text, as {@link #fill} names categories and owners. */

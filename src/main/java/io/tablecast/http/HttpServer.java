@@ -14,6 +14,7 @@ import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.pattern.AskTimeoutException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tablecast.FieldError;
 import io.tablecast.LogContext;
 import io.tablecast.Settings;
 import io.tablecast.Traced;
@@ -27,6 +28,7 @@ import akka.http.javadsl.model.headers.RawHeader;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -155,6 +157,10 @@ public final class HttpServer extends AllDirectives {
   private static HttpResponse forFault(Throwable e) {
     if (e instanceof EntityStreamSizeException size) {
       return tooLarge(size);
+    }
+    if (e instanceof PageCursor.Unusable) {
+      return Problem.validation(List.of(new FieldError("after", PageCursor.NOT_A_CURSOR)))
+          .toResponse();
     }
     if (e instanceof AskTimeoutException || e instanceof TimeoutException || e instanceof SQLException) {
       log.warn("Request failed, answering 503: {}", e.toString());

@@ -7,12 +7,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * skip / limit / sort / include_deleted of a list request. {@code sort=field} ascending,
- * {@code sort=-field} descending; the field must be one the list allows. {@code exactTotalUpTo}
- * is not from the request: up to how many matching rows the page's total is counted exactly.
+ * skip / limit / sort / after / include_deleted of a list request. {@code sort=field} ascending,
+ * {@code sort=-field} descending; the field must be one the list allows. {@code after} is the
+ * {@code next} of an earlier page in the same sort: the page starts after that page's last row
+ * ({@code skip} then skips rows past it). {@code exactTotalUpTo} is not from the request: up to how
+ * many matching rows the page's total is counted exactly.
  */
 public record ListParams(
-    int skip, int limit, String sortField, boolean descending, boolean includeDeleted, long exactTotalUpTo) {
+    int skip, int limit, String sortField, boolean descending, boolean includeDeleted, PageCursor after,
+    long exactTotalUpTo) {
 
   public static ListParams parse(
       Map<String, String> query, Set<String> sortable, String defaultSort, Settings.Queries settings, List<FieldError> errors) {
@@ -32,7 +35,32 @@ public record ListParams(
           + ", optionally prefixed with -"));
     }
     boolean includeDeleted = bool(query, "include_deleted", errors);
-    return new ListParams(skip, limit, field, descending, includeDeleted, settings.exactTotalUpTo());
+    PageCursor after = cursor(query, sort, errors);
+    return new ListParams(skip, limit, field, descending, includeDeleted, after, settings.exactTotalUpTo());
+  }
+
+  /** {@code sort=field} or {@code sort=-field}, as a request and a cursor name the order. */
+  public String sort() {
+    return (descending ? "-" : "") + sortField;
+  }
+
+  private static PageCursor cursor(Map<String, String> query, String sort, List<FieldError> errors) {
+    String value = query.get("after");
+    if (value == null) {
+      return null;
+    }
+    PageCursor cursor;
+    try {
+      cursor = PageCursor.decode(value);
+    } catch (IllegalArgumentException e) {
+      errors.add(new FieldError("after", PageCursor.NOT_A_CURSOR));
+      return null;
+    }
+    if (!cursor.sort().equals(sort)) {
+      errors.add(new FieldError("after", "is from a page sorted by " + cursor.sort() + ", not " + sort));
+      return null;
+    }
+    return cursor;
   }
 
   public static boolean bool(Map<String, String> query, String name, List<FieldError> errors) {

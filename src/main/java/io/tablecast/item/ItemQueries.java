@@ -108,19 +108,21 @@ public final class ItemQueries {
       conditions.add("i.created_at < ?");
       values.add(java.time.OffsetDateTime.ofInstant(filter.createdBefore(), java.time.ZoneOffset.UTC));
     }
-    String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    String where = Pages.where(conditions);
     // The sort column comes from SORTABLE, never from the request verbatim.
     String column = "i." + SORTABLE.stream().filter(params.sortField()::equals).findFirst().orElseThrow();
     String direction = params.descending() ? " DESC" : " ASC";
     String order = " ORDER BY " + column + direction + ", i.id" + direction;
+    List<Object> pageValues = new ArrayList<>(values);
+    String pageWhere = Pages.pageWhere(conditions, column, "i.id", params, pageValues);
     // The page's ids are cut from items alone, reading only the sort column, the id and what the
     // filters name: for the default filters that is all in the sort index (an index-only scan, so
     // the rows OFFSET skips cost no heap reads). The page's rows are then read by their ids (an
     // array, not a join: half the planning, which every page pays), and the category and the tags
     // are read for them only.
-    String page = "SELECT " + COLUMNS + " FROM read.items i WHERE i.id = ANY (ARRAY(SELECT i.id FROM read.items i" + where
-        + order + " OFFSET ? LIMIT ?))" + order;
-    return new Pages.Query(page, "FROM read.items i" + where, values);
+    String page = "SELECT " + COLUMNS + ", " + Pages.keyColumn(column) + " FROM read.items i WHERE i.id = ANY (ARRAY("
+        + "SELECT i.id FROM read.items i" + pageWhere + order + " OFFSET ? LIMIT ?))" + order;
+    return new Pages.Query(page, pageValues, "FROM read.items i" + where, values);
   }
 
   /** The ids of items (deleted or not) whose row names the category. */

@@ -51,14 +51,17 @@ public final class UserQueries {
       conditions.add("u.is_active = ?");
       values.add(filter.active());
     }
-    String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    String where = Pages.where(conditions);
     // The sort column comes from SORTABLE, never from the request verbatim.
     String column = "u." + SORTABLE.stream().filter(params.sortField()::equals).findFirst().orElseThrow();
     String direction = params.descending() ? " DESC" : " ASC";
     String order = " ORDER BY " + column + direction + ", u.id" + direction;
+    List<Object> pageValues = new ArrayList<>(values);
+    String pageWhere = Pages.pageWhere(conditions, column, "u.id", params, pageValues);
     // The page is cut from users alone; the roles are read for its rows only.
-    String page = "SELECT " + COLUMNS + " FROM (SELECT * FROM read.users u" + where + order + " OFFSET ? LIMIT ?) u" + order;
-    return Pages.fetch(dataSource, new Pages.Query(page, "FROM read.users u" + where, values), params, UserQueries::row);
+    String page = "SELECT " + COLUMNS + ", " + Pages.keyColumn(column) + " FROM (SELECT * FROM read.users u"
+        + pageWhere + order + " OFFSET ? LIMIT ?) u" + order;
+    return Pages.fetch(dataSource, new Pages.Query(page, pageValues, "FROM read.users u" + where, values), params, UserQueries::row);
   }
 
   private static UserView row(ResultSet rs) throws SQLException {

@@ -95,7 +95,8 @@ class BenchSmokeIT {
     assertTrue(output.contains("filled 20,000 items"), output);
     List<String> lists = List.of("(no filter", "skip=9000", "(a member", "status=draft", "status=archived", "category_id=…",
         "owner_id=…", "tag=tag-017", "tag=featured", "q=topic 017", "q=urgent", "created_after=", "sort=title",
-        "sort=-updated_at", "sort=status", "include_deleted=true", "category_id=…&status=published");
+        "sort=-updated_at", "sort=status", "include_deleted=true", "category_id=…&status=published", "after=… (row 9,000)",
+        "sort=title&skip=9000", "sort=title&after=… (row 9,000)");
     for (String list : lists) {
       assertTrue(output.lines().anyMatch(line -> line.startsWith(list) && line.matches(".* \\d+\\.\\d\\d .*Scan.*")),
           list + " is explained: " + output);
