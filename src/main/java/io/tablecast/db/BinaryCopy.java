@@ -1,14 +1,16 @@
 package io.tablecast.db;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.UUID;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * New rows for one table in PostgreSQL's binary COPY format, sent as one {@code COPY ... FROM
@@ -16,20 +18,27 @@ import org.postgresql.PGConnection;
  * Measured against the multi-row INSERT the driver rewrites a batch into (item rows, primary and
  * unique keys): 5.7–6.1 instead of 9.8–11.3 µs of PostgreSQL's CPU and a third of the driver's.
  * Fields are written in the column order given, each row with exactly as many as there are columns.
+ * The rows are encoded into one growing array, integers a whole at a time (not byte by byte
+ * through a synchronized stream), and sent from it without another copy.
  */
 public final class BinaryCopy {
   private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
   private static final long EPOCH_2000_SECONDS = 946_684_800L;
+  // The format's integers are big-endian.
+  private static final VarHandle INT16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final String sql;
   private final int columns;
-  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+  private byte[] bytes = new byte[8192];
+  private int size;
   private int rows;
 
   public BinaryCopy(String table, String... columns) {
     this.sql = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN (FORMAT binary)";
     this.columns = columns.length;
-    bytes.writeBytes(SIGNATURE);
+    put(SIGNATURE);
     int32(0); // flags: no OIDs
     int32(0); // header extension length
   }
@@ -56,7 +65,7 @@ public final class BinaryCopy {
     }
     byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
     int32(utf8.length);
-    bytes.writeBytes(utf8);
+    put(utf8);
     return this;
   }
 
@@ -78,7 +87,8 @@ public final class BinaryCopy {
 
   public BinaryCopy bool(boolean value) {
     int32(1);
-    bytes.write(value ? 1 : 0);
+    room(1);
+    bytes[size++] = (byte) (value ? 1 : 0);
     return this;
   }
 
@@ -93,27 +103,45 @@ public final class BinaryCopy {
       return 0;
     }
     int16(-1);
+    CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
-      connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(bytes.toByteArray()));
-    } catch (IOException e) {
-      throw new SQLException("COPY into a table failed: " + sql, e);
+      copy.writeToCopy(bytes, 0, size);
+      copy.endCopy();
+    } finally {
+      if (copy.isActive()) {
+        copy.cancelCopy();
+      }
     }
     return rows;
   }
 
-  // The format's integers are big-endian.
   private void int16(int value) {
-    bytes.write(value >>> 8);
-    bytes.write(value);
+    room(2);
+    INT16.set(bytes, size, (short) value);
+    size += 2;
   }
 
   private void int32(int value) {
-    int16(value >>> 16);
-    int16(value);
+    room(4);
+    INT32.set(bytes, size, value);
+    size += 4;
   }
 
   private void int64(long value) {
-    int32((int) (value >>> 32));
-    int32((int) value);
+    room(8);
+    INT64.set(bytes, size, value);
+    size += 8;
+  }
+
+  private void put(byte[] value) {
+    room(value.length);
+    System.arraycopy(value, 0, bytes, size, value.length);
+    size += value.length;
+  }
+
+  private void room(int more) {
+    if (size + more > bytes.length) {
+      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+    }
   }
 }
