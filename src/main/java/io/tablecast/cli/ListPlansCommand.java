@@ -101,8 +101,7 @@ public final class ListPlansCommand implements Callable<Integer> {
       count.add(settings.exactTotalUpTo() + 1);
       Explained pageRun = explain(db, query.page(), page);
       // A full page past the cap runs no count (Pages.fetch).
-      long before = (c.params().after() == null ? 0 : c.params().after().position()) + c.params().skip();
-      String countMs = before + c.params().limit() > settings.exactTotalUpTo()
+      String countMs = c.params().rowsBefore() + c.params().limit() > settings.exactTotalUpTo()
           ? "-"
           : String.format(Locale.ROOT, "%.2f", explain(db, query.cappedCount(), count).executionMs());
       out.printf(Locale.ROOT, "%-52s %9.2f %9.2f %9s %7d  %s%n", c.query(),

@@ -115,18 +115,18 @@ public final class Pages {
         throw e;
       }
       boolean fromStart = params.after() == null;
-      long before = (fromStart ? 0 : params.after().position()) + params.skip() + data.size();
+      long through = params.rowsBefore() + data.size();
       String next = data.size() == params.limit()
-          ? new PageCursor(params.sort(), lastKey, UUID.fromString(lastId), before).encode()
+          ? new PageCursor(params.sort(), lastKey, UUID.fromString(lastId), through).encode()
           : null;
       boolean lastPage = fromStart && data.size() < params.limit() && (!data.isEmpty() || params.skip() == 0);
       if (lastPage) {
-        return new Page<>(data, before, true, params.skip(), params.limit(), next);
+        return new Page<>(data, through, true, params.skip(), params.limit(), next);
       }
       long exactUpTo = params.exactTotalUpTo();
       // A full page past the cap has proved more matching rows than the count would read (after a
       // cursor, with the rows of the pages before it, as they were read).
-      long proved = data.isEmpty() ? 0 : before;
+      long proved = data.isEmpty() ? 0 : through;
       long counted = proved > exactUpTo ? proved : cappedCount(c, query, exactUpTo);
       if (counted <= exactUpTo) {
         return new Page<>(data, counted, true, params.skip(), params.limit(), next);

@@ -39,6 +39,11 @@ public record ListParams(
     return new ListParams(skip, limit, field, descending, includeDeleted, after, settings.exactTotalUpTo());
   }
 
+  /** The rows before the page: those {@code skip} passes, after the pages a cursor follows (as they were read). */
+  public long rowsBefore() {
+    return (after == null ? 0 : after.position()) + skip;
+  }
+
   /** {@code sort=field} or {@code sort=-field}, as a request and a cursor name the order. */
   public String sort() {
     return (descending ? "-" : "") + sortField;
