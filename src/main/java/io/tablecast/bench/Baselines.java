@@ -1,12 +1,12 @@
 package io.tablecast.bench;
 
+import io.tablecast.TimeOrderedUuid;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.UUID;
 
 /**
  * What the same PostgreSQL does without Tablecast, measured in the same run: rows like an item
@@ -118,7 +118,7 @@ final class Baselines {
 
   private static void bind(PreparedStatement ps, int i) throws Exception {
     Timestamp now = new Timestamp(System.currentTimeMillis());
-    ps.setObject(1, UUID.randomUUID());
+    ps.setObject(1, TimeOrderedUuid.create());
     ps.setString(2, "Item " + i);
     ps.setString(3, "Content of item " + i);
     ps.setTimestamp(4, now);

@@ -7,6 +7,7 @@ import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import com.typesafe.config.ConfigFactory;
 import io.tablecast.EventTime;
+import io.tablecast.TimeOrderedUuid;
 import io.tablecast.item.Item;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -59,7 +60,7 @@ final class JournalSeeder {
             for (int i = first; i < first + size; i++) {
               rs.next();
               long ordering = rs.getLong(1);
-              UUID id = UUID.randomUUID();
+              UUID id = TimeOrderedUuid.create();
               ids.add(id);
               Instant at = start.plus(i, ChronoUnit.MICROS);
               Item.Created event =

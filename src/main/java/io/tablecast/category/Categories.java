@@ -4,6 +4,7 @@ import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import io.tablecast.Settings;
+import io.tablecast.TimeOrderedUuid;
 import io.tablecast.unique.Reservations;
 import java.time.Duration;
 import java.util.UUID;
@@ -30,7 +31,7 @@ public final class Categories {
   }
 
   public CompletionStage<Category.Reply> create(String name, String description, String requestId) {
-    UUID id = UUID.randomUUID();
+    UUID id = TimeOrderedUuid.create();
     String key = key(name);
     return reservations.reserve(key, id, holder -> stillHolds(holder, name), requestId).thenCompose(reserved -> {
       if (!reserved) {

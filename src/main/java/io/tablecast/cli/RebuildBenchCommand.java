@@ -8,6 +8,7 @@ import akka.serialization.Serializers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import io.tablecast.Tablecast;
+import io.tablecast.TimeOrderedUuid;
 import io.tablecast.bench.CpuTime;
 import io.tablecast.item.Item;
 import java.io.PrintWriter;
@@ -148,7 +149,7 @@ public final class RebuildBenchCommand implements Callable<Integer> {
       HexFormat hex = HexFormat.of();
       long now = System.currentTimeMillis();
       while (ordering < last) {
-        UUID id = UUID.randomUUID();
+        UUID id = TimeOrderedUuid.create();
         String tag = Item.TAG_PREFIX + "-" + Math.floorMod(id.toString().hashCode(), slices);
         long first = ordering;
         List<String> itemTags = IntStream.range(0, tagsPerItem).mapToObj(k -> "tag-" + (first + k) % 1000).toList();
@@ -194,7 +195,7 @@ public final class RebuildBenchCommand implements Callable<Integer> {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO bench_items (id, title, content, status, created_at, updated_at, version, slug) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (int i = 1; i <= events; i++) {
-          UUID id = UUID.randomUUID();
+          UUID id = TimeOrderedUuid.create();
           ps.setObject(1, id);
           ps.setString(2, "Item " + i);
           ps.setString(3, "content " + i);

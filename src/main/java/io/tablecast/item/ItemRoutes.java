@@ -13,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.FieldError;
 import io.tablecast.Settings;
+import io.tablecast.TimeOrderedUuid;
 import io.tablecast.category.Categories;
 import io.tablecast.category.Category;
 import io.tablecast.http.ApiDirectives;
@@ -131,7 +132,7 @@ public final class ItemRoutes extends ApiDirectives {
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
-    UUID id = UUID.randomUUID();
+    UUID id = TimeOrderedUuid.create();
     return withCategory(body.categoryId(), () -> command(id, (request, reply) -> new Item.Create(
         body.title(), body.content(), body.status(), body.categoryId(), principal.userId(), body.tags(), request, reply),
         StatusCodes.CREATED));

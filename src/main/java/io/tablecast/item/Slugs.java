@@ -7,9 +7,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * An item's slug: the title in lower-case ASCII words joined by '-', then the first 12 hex digits
- * of the item's id. The id part makes it unique without looking at other items, so the slug is a
- * function of the item's own events and a rebuild reproduces it whatever order slices run in.
+ * An item's slug: the title in lower-case ASCII words joined by '-', then 12 hex digits of the
+ * item's id (48 random bits). The id part makes it unique without looking at other items, so the
+ * slug is a function of the item's own events and a rebuild reproduces it whatever order slices
+ * run in.
  */
 public final class Slugs {
   static final int MAX_TITLE_PART = 200;
@@ -26,9 +27,17 @@ public final class Slugs {
     if (words.length() > MAX_TITLE_PART) {
       words = withoutTrailingDashes(words.substring(0, MAX_TITLE_PART));
     }
-    // The id's first 12 hex digits are the top 48 bits of its most significant half.
-    String suffix = HEX.toHexDigits(id.getMostSignificantBits()).substring(0, 12);
+    String suffix = HEX.toHexDigits(randomBits(id)).substring(4);
     return words.isEmpty() ? "item-" + suffix : words + "-" + suffix;
+  }
+
+  /**
+   * 48 random bits of the id, in the low bits: a random (version 4) id's first 48 bits, as its
+   * slugs have always had; a time-ordered (version 7) id's last 48, since its first 48 are the
+   * millisecond it was made in, which items created together share.
+   */
+  private static long randomBits(UUID id) {
+    return id.version() == 7 ? id.getLeastSignificantBits() & 0xFFFF_FFFF_FFFFL : id.getMostSignificantBits() >>> 16;
   }
 
   /** The title's words: accents dropped (NFKD), lower-cased, anything not [a-z0-9] a separator. */

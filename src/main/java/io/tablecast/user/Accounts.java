@@ -4,6 +4,7 @@ import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import io.tablecast.Settings;
+import io.tablecast.TimeOrderedUuid;
 import io.tablecast.http.Blocking;
 import io.tablecast.unique.Reservations;
 import java.time.Duration;
@@ -52,7 +53,7 @@ public final class Accounts {
   /** Registers a user whose email is already normalized and validated; ALREADY_EXISTS when it is taken. */
   public CompletionStage<User.Reply> register(
       String email, String password, String fullName, List<String> roles, String requestId) {
-    UUID id = UUID.randomUUID();
+    UUID id = TimeOrderedUuid.create();
     String key = emailKey(email);
     return blocking.run(() -> passwords.hash(password))
         .thenCompose(hash -> reservations.reserve(key, id, holder -> stillHolds(holder, email), requestId)

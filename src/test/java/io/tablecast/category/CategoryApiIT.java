@@ -52,6 +52,7 @@ class CategoryApiIT {
   private static JsonNode create(Api as, String name) {
     Api.Response r = as.post("/api/categories", "{\"name\":\"" + name + "\",\"description\":\"about " + name + "\"}");
     assertEquals(201, r.status(), r.toString());
+    assertEquals(7, UUID.fromString(r.json().get("id").asText()).version(), "a time-ordered id");
     return r.json();
   }
 

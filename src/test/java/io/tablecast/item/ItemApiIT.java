@@ -103,6 +103,7 @@ class ItemApiIT {
     JsonNode item = r.json();
     String id = item.get("id").asText();
     assertEquals(id, UUID.fromString(id).toString());
+    assertEquals(7, UUID.fromString(id).version(), "a time-ordered id");
     assertEquals("First", item.get("title").asText());
     assertEquals("Hello", item.get("content").asText());
     assertTrue(item.get("category_id").isNull());

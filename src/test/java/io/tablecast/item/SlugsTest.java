@@ -3,7 +3,10 @@ package io.tablecast.item;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tablecast.TimeOrderedUuid;
+import java.util.HashSet;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +34,20 @@ class SlugsTest {
       String slug = Slugs.of("t", id);
       assertEquals(id.toString().replace("-", "").substring(0, 12), slug.substring(slug.length() - 12), id.toString());
     }
+  }
+
+  @Test
+  void aTimeOrderedIdGivesItsLastTwelveHexDigitsNotTheMillisecondItShares() {
+    UUID id = UUID.fromString("019ae3f2-8b10-7c4d-9e5f-a1b2c3d4e5f6");
+    assertEquals("hello-world-a1b2c3d4e5f6", Slugs.of("Hello, World", id));
+    Set<String> slugs = new HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      UUID made = TimeOrderedUuid.create();
+      String slug = Slugs.of("t", made);
+      assertEquals(made.toString().substring(24), slug.substring(slug.length() - 12), made.toString());
+      slugs.add(slug);
+    }
+    assertEquals(1000, slugs.size(), "items made in one millisecond still get different slugs");
   }
 
   /** The one-pass ASCII path must give what the general (regular expression) path gives. */

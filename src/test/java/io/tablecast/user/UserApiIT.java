@@ -68,6 +68,7 @@ class UserApiIT {
     JsonNode user = r.json();
     assertEquals(email, user.get("email").asText());
     assertEquals("Ann", user.get("full_name").asText());
+    assertEquals(7, UUID.fromString(user.get("id").asText()).version(), "a time-ordered id");
     assertEquals("[\"user\"]", user.get("roles").toString());
     assertTrue(user.get("is_active").asBoolean());
     assertFalse(r.raw().body().contains("argon2"), r.toString());
