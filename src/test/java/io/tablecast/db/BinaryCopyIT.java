@@ -103,6 +103,30 @@ class BinaryCopyIT {
     }
   }
 
+  /** A batch's rows span several of the encoder's arrays; none is cut at an array's end. */
+  @Test
+  void rowsAcrossManyArraysArriveWhole() throws Exception {
+    List<Row> rows = new ArrayList<>();
+    long lengths = 0;
+    for (int i = 0; i < 5_000; i++) {
+      String body = "b".repeat(i % 300);
+      lengths += body.length();
+      rows.add(new Row(UUID.randomUUID(), "n" + i, body, Instant.parse("2026-12-03T19:00:00Z").plusMillis(i), i, i % 2 == 0));
+    }
+    assertEquals(5_000, copyOf(rows).send(c));
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*), sum(n), sum(length(body)), count(*) FILTER (WHERE flag),"
+            + " count(*) FILTER (WHERE name = 'n' || n AND at = timestamptz '2026-12-03T19:00:00Z' + n * interval '1 ms')"
+            + " FROM copied")) {
+      rs.next();
+      assertEquals(5_000, rs.getLong(1));
+      assertEquals(4_999L * 5_000 / 2, rs.getLong(2));
+      assertEquals(lengths, rs.getLong(3));
+      assertEquals(2_500, rs.getLong(4));
+      assertEquals(5_000, rs.getLong(5), "every row's fields in their columns");
+    }
+  }
+
   @Test
   void noRowsSendNothing() throws Exception {
     assertEquals(0, new BinaryCopy("copied", "id").send(c));
