@@ -29,9 +29,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,9 +97,19 @@ public final class HttpServer extends AllDirectives {
     });
   }
 
+  /**
+   * {@code GET /metrics}, or {@code /metrics?name=a&name=b} for those families only; {@code name[]}
+   * (its brackets percent-encoded) as Prometheus' own exporters take it works too.
+   */
   private Route metricsRoute() {
-    return path("metrics", () -> get(() -> complete(HttpResponse.create()
-        .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())))));
+    return path("metrics", () -> get(() -> parameterList(parameters -> {
+      Set<String> names = parameters.stream()
+          .filter(p -> p.getKey().equals("name") || p.getKey().equals("name[]"))
+          .map(Map.Entry::getValue)
+          .collect(Collectors.toSet());
+      return complete(HttpResponse.create()
+          .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape(names))));
+    })));
   }
 
   private RejectionHandler rejections() {

@@ -16,6 +16,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -170,10 +172,24 @@ public final class Metrics implements Extension {
     return registry;
   }
 
+  /** Every metric, in the Prometheus text format. */
   public byte[] scrape() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+    return scrape(Set.of());
+  }
+
+  /**
+   * The metric families named in {@code names}, as their {@code # TYPE} lines name them
+   * ({@code jvm_memory_used_bytes}, {@code tablecast_commands_total}), or every one when it is empty.
+   * Families not named are not collected at all: a frequent scrape of one gauge does not pay for the
+   * others (the JVM thread metrics look for deadlocks, which stops every thread).
+   */
+  public byte[] scrape(Set<String> names) {
+    Predicate<String> included = names.isEmpty()
+        ? name -> true
+        : name -> names.contains(name) || names.contains(name + "_total");
+    ByteArrayOutputStream out = new ByteArrayOutputStream(names.isEmpty() ? 16 * 1024 : 512);
     try {
-      new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+      new PrometheusTextFormatWriter(false).write(out, registry.scrape(included));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

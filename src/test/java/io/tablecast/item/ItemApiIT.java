@@ -283,6 +283,12 @@ class ItemApiIT {
     assertTrue(text.contains("tablecast_commands_total{aggregate=\"item\",outcome=\"accepted\"}"), "commands by outcome");
     assertTrue(text.contains("tablecast_db_pool_connections{state=\"max\"} 8"), "pool size");
     assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics");
+
+    String named = api.get("/metrics?name=jvm_memory_used_bytes&name%5B%5D=tablecast_commands_total").raw().body();
+    assertTrue(named.contains("jvm_memory_used_bytes{area=\"heap\"}"), named);
+    assertTrue(named.contains("tablecast_commands_total{aggregate=\"item\",outcome=\"accepted\"}"), named);
+    assertFalse(named.contains("tablecast_http_requests_total"), "only the named families: " + named);
+    assertFalse(named.contains("jvm_threads"), "only the named families: " + named);
   }
 
   @Test

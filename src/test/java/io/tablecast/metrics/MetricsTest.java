@@ -1,6 +1,7 @@
 package io.tablecast.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tablecast.projection.ProjectionStatus;
@@ -9,6 +10,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** How projection statuses, as last measured, read in a scrape. */
@@ -79,5 +83,29 @@ class MetricsTest {
     assertEquals(7, scrape.sum("tablecast_projection_events_processed_total",
         Map.of("projection", "items", "generation", "1", "slice", "3")));
     assertEquals(1, scrape.sum("tablecast_events_persisted_total", Map.of("aggregate", "item")));
+  }
+
+  @Test
+  void aScrapeOfNamedFamiliesCollectsOnlyThose() {
+    Metrics metrics = new Metrics();
+    AtomicInteger namedReads = new AtomicInteger();
+    AtomicInteger otherReads = new AtomicInteger();
+    metrics.gauge("tablecast_test_named", "read when named", () -> (double) namedReads.incrementAndGet());
+    metrics.gauge("tablecast_test_other", "read when all are", () -> (double) otherReads.incrementAndGet());
+    metrics.eventPersisted("item");
+
+    Scrape some = Scrape.parse(new String(
+        metrics.scrape(Set.of("tablecast_test_named", "tablecast_events_persisted_total", "jvm_memory_used_bytes")),
+        StandardCharsets.UTF_8));
+    assertEquals(Set.of("tablecast_test_named", "tablecast_events_persisted_total", "jvm_memory_used_bytes"),
+        some.samples().stream().map(Scrape.Sample::name).collect(Collectors.toSet()));
+    assertEquals(1, some.sum("tablecast_test_named", Map.of()));
+    assertEquals(1, some.sum("tablecast_events_persisted_total", Map.of("aggregate", "item")));
+    assertTrue(some.sum("jvm_memory_used_bytes", Map.of("area", "heap")) > 0, "the heap in use");
+    assertEquals(0, otherReads.get(), "a family not named is not collected");
+
+    Scrape all = scrape(metrics);
+    assertEquals(1, otherReads.get());
+    assertFalse(all.of("jvm_threads_deadlocked", Map.of()).isEmpty(), "all families without names");
   }
 }
