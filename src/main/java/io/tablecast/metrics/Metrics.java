@@ -186,7 +186,7 @@ public final class Metrics implements Extension {
   public byte[] scrape(Set<String> names) {
     Predicate<String> included = names.isEmpty()
         ? name -> true
-        : name -> names.contains(name) || names.contains(name + "_total");
+        : name -> names.contains(name) || names.contains(name + "_total") || names.contains(name + "_info");
     ByteArrayOutputStream out = new ByteArrayOutputStream(names.isEmpty() ? 16 * 1024 : 512);
     try {
       new PrometheusTextFormatWriter(false).write(out, registry.scrape(included));

@@ -95,9 +95,11 @@ class MetricsTest {
     metrics.eventPersisted("item");
 
     Scrape some = Scrape.parse(new String(
-        metrics.scrape(Set.of("tablecast_test_named", "tablecast_events_persisted_total", "jvm_memory_used_bytes")),
+        metrics.scrape(Set.of("tablecast_test_named", "tablecast_events_persisted_total", "jvm_memory_used_bytes",
+            "jvm_runtime_info")),
         StandardCharsets.UTF_8));
-    assertEquals(Set.of("tablecast_test_named", "tablecast_events_persisted_total", "jvm_memory_used_bytes"),
+    assertEquals(Set.of("tablecast_test_named", "tablecast_events_persisted_total", "jvm_memory_used_bytes",
+            "jvm_runtime_info"),
         some.samples().stream().map(Scrape.Sample::name).collect(Collectors.toSet()));
     assertEquals(1, some.sum("tablecast_test_named", Map.of()));
     assertEquals(1, some.sum("tablecast_events_persisted_total", Map.of("aggregate", "item")));
