@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -220,12 +221,16 @@ class ListPagesIT {
     for (String name : List.of("b", "A", "c", "B2", "a2")) {
       assertEquals(201, admin.post("/api/categories", "{\"name\":\"" + prefix + name + "\"}").status());
     }
-    Users.newUser(admin, "walk");
-    Users.newUser(admin, "walk");
+    // Users of this test only (by their emails' prefix), all projected before the lists are read.
+    String walkers = prefix.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < 3; i++) {
+      Users.newUser(admin, walkers);
+    }
     eventually(CATCH_UP, () -> ids("/api/categories?name=" + prefix), ids -> ids.size() == 5);
+    eventually(CATCH_UP, () -> ids("/api/users?email=" + walkers), ids -> ids.size() == 3);
     for (String path : List.of("/api/categories?name=" + prefix + "&sort=name", "/api/categories?name=" + prefix + "&sort=-name",
-        "/api/categories?sort=-created_at", "/api/users?sort=email", "/api/users?sort=-full_name",
-        "/api/users?sort=updated_at")) {
+        "/api/categories?name=" + prefix + "&sort=-created_at", "/api/users?email=" + walkers + "&sort=email",
+        "/api/users?email=" + walkers + "&sort=-full_name", "/api/users?email=" + walkers + "&sort=updated_at")) {
       assertEquals(ids(path), walk(path, 2), path);
     }
   }
