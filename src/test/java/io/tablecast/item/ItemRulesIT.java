@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.support.Api;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -228,7 +230,7 @@ class ItemRulesIT {
     // a0..a4 by owner (a0 a draft, the rest published), b0 by second, published with a category.
     ids.add(create(owner, "{\"title\":\"" + run + " a0 Draft\",\"content\":\"hidden\",\"tags\":[\"x" + run + "\"]}").get("id").asText());
     for (int i = 1; i < 5; i++) {
-      String id = create(owner, "{\"title\":\"" + run + " a" + i + "\",\"content\":\"" + (i == 3 ? "has a NeedLe" + run + " inside" : "plain")
+      String id = create(owner, "{\"title\":\"" + run + " a" + i + "\",\"content\":\"" + (i == 3 ? "has a NeedLe" + run + " inside" : i == 4 ? "une École" + run : "plain")
           + "\",\"status\":\"published\",\"tags\":[\"x" + run + "\"" + (i % 2 == 0 ? ",\"even" + run + "\"" : "") + "]}").get("id").asText();
       ids.add(id);
     }
@@ -253,6 +255,10 @@ class ItemRulesIT {
     assertEquals(ids.get(3), found.get("data").get(0).get("id").asText(), "content match");
     assertEquals(ids.get(5), found.get("data").get(1).get("id").asText(), "title match");
     assertEquals(0, other.get("/api/items?q=%25" + run).json().get("total").asLong(), "% is a character, not a wildcard");
+    // ... for letters beyond ASCII too
+    JsonNode accented = other.get("/api/items?q=" + URLEncoder.encode("éCOLE" + run, StandardCharsets.UTF_8)).json();
+    assertEquals(1, accented.get("total").asLong(), accented.toString());
+    assertEquals(ids.get(4), accented.get("data").get(0).get("id").asText());
 
     // filters
     assertEquals(1, admin.get("/api/items?status=draft" + q).json().get("total").asLong());
