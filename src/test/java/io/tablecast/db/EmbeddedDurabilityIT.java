@@ -35,7 +35,7 @@ class EmbeddedDurabilityIT {
   }
 
   @Test
-  void aNewDatabaseHasTheBuiltinUtf8LocaleWhateverTheMachines(@TempDir Path dataDir) throws Exception {
+  void aNewDatabaseGetsPostgresqlsOwnCUtf8Locale(@TempDir Path dataDir) throws Exception {
     Settings settings = Settings.from(ConfigFactory.parseMap(Map.of("tablecast.data-dir", dataDir.toString()))
         .withFallback(ConfigFactory.load()));
     try (Database db = Database.open(settings);
