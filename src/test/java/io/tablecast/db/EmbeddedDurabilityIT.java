@@ -22,9 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedDurabilityIT {
   @Test
   void commitsAreFlushedBeforeTheyAreAcknowledged(@TempDir Path dataDir) throws Exception {
-    Settings settings = Settings.from(ConfigFactory.parseMap(Map.of("tablecast.data-dir", dataDir.toString()))
-        .withFallback(ConfigFactory.load()));
-    try (Database db = Database.open(settings);
+    try (Database db = embedded(dataDir);
         Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement()) {
       assertEquals("on", show(s, "fsync"));
@@ -36,9 +34,7 @@ class EmbeddedDurabilityIT {
 
   @Test
   void aNewDatabaseGetsPostgresqlsOwnCUtf8Locale(@TempDir Path dataDir) throws Exception {
-    Settings settings = Settings.from(ConfigFactory.parseMap(Map.of("tablecast.data-dir", dataDir.toString()))
-        .withFallback(ConfigFactory.load()));
-    try (Database db = Database.open(settings);
+    try (Database db = embedded(dataDir);
         Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("""
@@ -53,6 +49,12 @@ class EmbeddedDurabilityIT {
       assertTrue(r.getBoolean(5), "text sorts by code point");
       assertTrue(r.getBoolean(6), "text sorts by code point");
     }
+  }
+
+  /** A new embedded PostgreSQL in {@code dataDir}, as a node would start it. */
+  private static Database embedded(Path dataDir) throws Exception {
+    return Database.open(Settings.from(ConfigFactory.parseMap(Map.of("tablecast.data-dir", dataDir.toString()))
+        .withFallback(ConfigFactory.load())));
   }
 
   private static String show(Statement s, String setting) throws Exception {
