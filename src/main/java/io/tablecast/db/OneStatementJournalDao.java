@@ -1,6 +1,5 @@
 package io.tablecast.db;
 
-import akka.actor.typed.javadsl.Adapter;
 import akka.persistence.jdbc.config.JournalConfig;
 import akka.persistence.jdbc.journal.dao.DefaultJournalDao;
 import akka.persistence.jdbc.journal.dao.JournalTables.JournalAkkaSerializationRow;
@@ -41,10 +40,6 @@ public final class OneStatementJournalDao extends DefaultJournalDao {
       + " adapter_manifest, event_payload, event_ser_id, event_ser_manifest, meta_payload, meta_ser_id, meta_ser_manifest";
   private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  private static final Future<Object> NONE = Future$.MODULE$.successful(0L);
-
-  private final NewAggregates newAggregates;
-
   private record Tag(String persistenceId, long sequenceNumber, String tag) {}
 
   /** The constructor akka-persistence-jdbc calls (reflectively, from {@code jdbc-journal.dao}). */
@@ -52,13 +47,6 @@ public final class OneStatementJournalDao extends DefaultJournalDao {
       JdbcBackend.DatabaseDef db, JdbcProfile profile, JournalConfig journalConfig, Serialization serialization,
       ExecutionContext ec, Materializer mat) {
     super(db, profile, journalConfig, serialization, ec, mat);
-    this.newAggregates = NewAggregates.get(Adapter.toTyped(serialization.system()));
-  }
-
-  /** A new aggregate's recovery asks for its highest sequence number; that is zero, without a query. */
-  @Override
-  public Future<Object> highestSequenceNr(String persistenceId, long fromSequenceNr) {
-    return newAggregates.claim(persistenceId) ? NONE : super.highestSequenceNr(persistenceId, fromSequenceNr);
   }
 
   @Override

@@ -13,6 +13,7 @@ import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.pattern.AskTimeoutException;
+import akka.pattern.CircuitBreakerOpenException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tablecast.FieldError;
 import io.tablecast.LogContext;
@@ -175,7 +176,8 @@ public final class HttpServer extends AllDirectives {
       return Problem.validation(List.of(new FieldError("after", PageCursor.NOT_A_CURSOR)))
           .toResponse();
     }
-    if (e instanceof AskTimeoutException || e instanceof TimeoutException || e instanceof SQLException) {
+    if (e instanceof AskTimeoutException || e instanceof TimeoutException || e instanceof SQLException
+        || e instanceof CircuitBreakerOpenException) { // the journal's breaker, open while PostgreSQL is away
       log.warn("Request failed, answering 503: {}", e.toString());
       return Problem.response(StatusCodes.SERVICE_UNAVAILABLE, "the service is temporarily unable to answer; retry shortly")
           .addHeader(RetryAfter.create(RETRY_AFTER_SECONDS));

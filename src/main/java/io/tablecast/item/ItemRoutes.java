@@ -11,11 +11,13 @@ import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tablecast.EntityLog;
 import io.tablecast.FieldError;
 import io.tablecast.Settings;
 import io.tablecast.TimeOrderedUuid;
 import io.tablecast.category.Categories;
 import io.tablecast.category.Category;
+import io.tablecast.db.FirstEvents;
 import io.tablecast.http.ApiDirectives;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Ids;
@@ -42,7 +44,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * /api/items: commands go to the Item aggregate, reads come from the items read tables. Every
+ * /api/items: a create writes the new item's first event ({@link Item#created}, {@link FirstEvents}),
+ * other commands go to the Item aggregate, reads come from the items read tables. Every
  * route needs a user: the owner, editors and admins may change an item; drafts and archived items
  * are visible to them only, published items to every user.
  */
@@ -62,6 +65,7 @@ public final class ItemRoutes extends ApiDirectives {
   private final Metrics metrics;
   private final MinVersion minVersions;
   private final Duration askTimeout;
+  private final FirstEvents firstEvents;
 
   public ItemRoutes(ActorSystem<?> system, Settings settings, Metrics metrics, ItemQueries queries, Categories categories) {
     this.metrics = metrics;
@@ -74,6 +78,7 @@ public final class ItemRoutes extends ApiDirectives {
     this.blocking = new Blocking(system);
     this.minVersions = new MinVersion(system, blocking, settings.queries().minVersionWait());
     this.askTimeout = settings.http().askTimeout();
+    this.firstEvents = FirstEvents.get(system);
   }
 
   public Route routes() {
@@ -90,9 +95,9 @@ public final class ItemRoutes extends ApiDirectives {
             get(() -> parameterMap(query -> find(principal, id, query))),
             patch(() -> ifMatch(version -> entity(Json.body(JsonNode.class), body -> update(principal, id, body, version)))),
             delete(() -> ifMatch(version -> writable(principal, id, state ->
-                command(id, (request, reply) -> new Item.Delete(version, request, reply), StatusCodes.OK)))))),
+                command(id, (request, reply) -> new Item.Delete(version, request, reply))))))),
         path("restore", () -> post(() -> ifMatch(version -> writable(principal, id, state ->
-            command(id, (request, reply) -> new Item.Restore(version, request, reply), StatusCodes.OK))))),
+            command(id, (request, reply) -> new Item.Restore(version, request, reply)))))),
         path("history", () -> get(() -> visible(principal, id, state ->
             completeWithFuture(history.of(id).thenApply(events -> Json.response(StatusCodes.OK, events)))))));
   }
@@ -133,9 +138,22 @@ public final class ItemRoutes extends ApiDirectives {
       return invalid(errors);
     }
     UUID id = TimeOrderedUuid.create();
-    return withCategory(body.categoryId(), () -> command(id, (request, reply) -> new Item.Create(
-        body.title(), body.content(), body.status(), body.categoryId(), principal.userId(), body.tags(), request, reply),
-        StatusCodes.CREATED));
+    return withCategory(body.categoryId(), () -> requestId(requestId -> {
+      Item.Created created = Item.created(
+          id, body.title(), body.content(), body.status(), body.categoryId(), principal.userId(), body.tags(), requestId);
+      String persistenceId = Item.persistenceIdOf(id).id();
+      CompletionStage<HttpResponse> response = firstEvents
+          .write(persistenceId, created, Set.of(Item.tagOf(id.toString(), settings)), askTimeout)
+          .whenComplete((done, failure) -> {
+            metrics.command("item", failure == null ? "accepted" : "failed");
+            if (failure == null) {
+              new EntityLog("item", persistenceId, () -> 1, metrics).persisted(created, requestId);
+            }
+          })
+          .thenCompose(done -> view(Item.stateAfter(created), requestId))
+          .thenApply(view -> itemResponse(StatusCodes.CREATED, view));
+      return completeWithFuture(response);
+    }));
   }
 
   private Route update(Principal principal, UUID id, JsonNode body, Long expectedVersion) {
@@ -182,7 +200,7 @@ public final class ItemRoutes extends ApiDirectives {
     Item.Changes changes = new Item.Changes(title, content, status, categorySent, categoryId, tags);
     UUID newCategory = categoryId;
     return writable(principal, id, state -> withCategory(newCategory, () ->
-        command(id, (request, reply) -> new Item.Update(changes, expectedVersion, request, reply), StatusCodes.OK)));
+        command(id, (request, reply) -> new Item.Update(changes, expectedVersion, request, reply))));
   }
 
   /** A string field; null (or JSON null, which these fields do not accept) is an error when sent. */
@@ -215,19 +233,22 @@ public final class ItemRoutes extends ApiDirectives {
 
   /** Sends a command built from the request id and the reply address; answers with the item or the rejection. */
   private Route command(
-      UUID id, BiFunction<String, ActorRef<Item.Reply>, Item.Command> command, StatusCode success) {
+      UUID id, BiFunction<String, ActorRef<Item.Reply>, Item.Command> command) {
     return requestId(requestId -> {
       CompletionStage<HttpResponse> response = item(id).<Item.Reply>ask(reply -> command.apply(requestId, reply), askTimeout)
           .whenComplete((reply, failure) -> metrics.command("item", outcome(reply)))
           .thenCompose(reply -> {
         if (reply instanceof Item.Accepted accepted) {
-          return view(accepted.item(), requestId).thenApply(view -> withETag(Json.response(success, view), view.version())
-              .addHeader(Location.create("/api/items/" + id)));
+          return view(accepted.item(), requestId).thenApply(view -> itemResponse(StatusCodes.OK, view));
         }
         return CompletableFuture.completedFuture(rejection((Item.Rejected) reply));
       });
       return completeWithFuture(response);
     });
+  }
+
+  private static HttpResponse itemResponse(StatusCode status, ItemView view) {
+    return withETag(Json.response(status, view), view.version()).addHeader(Location.create("/api/items/" + view.id()));
   }
 
   private static String outcome(Item.Reply reply) {
@@ -259,7 +280,7 @@ public final class ItemRoutes extends ApiDirectives {
   private static HttpResponse rejection(Item.Rejected rejected) {
     return switch (rejected.reason()) {
       case NOT_FOUND -> Problem.response(StatusCodes.NOT_FOUND, rejected.message());
-      case ALREADY_EXISTS, DELETED, NOT_DELETED, INVALID_TRANSITION -> Problem.response(StatusCodes.CONFLICT, rejected.message());
+      case DELETED, NOT_DELETED, INVALID_TRANSITION -> Problem.response(StatusCodes.CONFLICT, rejected.message());
       case VERSION_MISMATCH -> Problem.response(StatusCodes.PRECONDITION_FAILED, rejected.message());
       case INVALID -> Problem.response(StatusCodes.BAD_REQUEST, rejected.message());
     };

@@ -3,6 +3,7 @@ package io.tablecast.item;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
@@ -45,8 +46,11 @@ class ItemTest {
     item = EventSourcedBehaviorTestKit.create(testKit.system(), Item.create(id.toString(), settings));
   }
 
-  private CommandResultWithReply<Item.Command, Item.Event, Item.State, Item.Reply> create(String title, String content) {
-    return run(reply -> new Item.Create(title, content, null, null, null, null, null, reply));
+  /** The item as its first event makes it; an item is created by that event, not by a command to its entity. */
+  private Item.Created create(String title, String content) {
+    Item.Created created = Item.created(id, title, content, null, null, null, null, null);
+    item.initialize(created);
+    return created;
   }
 
   private CommandResultWithReply<Item.Command, Item.Event, Item.State, Item.Reply> run(
@@ -59,23 +63,28 @@ class ItemTest {
   }
 
   @Test
-  void createRecordsCreatedWithDraftStatusAndVersionOne() {
-    var result = create("First", "Hello");
-    Item.Created created = result.eventOfType(Item.Created.class);
+  void aNewItemIsADraftAtVersionOne() {
+    Item.Created created = Item.created(id, "First", "Hello", null, null, null, List.of("b", "a", "b"), "req-1");
     assertEquals(id, created.itemId());
     assertEquals("First", created.title());
     assertEquals("draft", created.status());
-    Item.Accepted reply = (Item.Accepted) result.reply();
-    assertEquals(1, reply.item().version());
-    assertEquals(created.at(), reply.item().createdAt());
-    assertEquals(created.at(), reply.item().updatedAt());
-    assertNull(reply.item().deletedAt());
+    assertEquals(List.of("a", "b"), created.tags());
+    assertEquals("req-1", created.requestId());
+    Item.State state = Item.stateAfter(created);
+    assertEquals(1, state.version());
+    assertEquals(created.at(), state.createdAt());
+    assertEquals(created.at(), state.updatedAt());
+    assertNull(state.deletedAt());
+
+    item.initialize(created);
+    assertEquals(state, item.getState());
+    var got = run(Item.Get::new);
+    assertEquals(state, ((Item.Accepted) got.reply()).item());
   }
 
   @Test
   void eventsCarryTheRequestIdOfTheirCommandAndTheStateIgnoresIt() {
-    var created = run(reply -> new Item.Create("First", "Hello", null, null, null, null, "req-1", reply));
-    assertEquals("req-1", created.eventOfType(Item.Created.class).requestId());
+    create("First", "Hello");
     var updated = run(reply -> new Item.Update(changes("Second", null, null), null, "req-2", reply));
     assertEquals("req-2", updated.eventOfType(Item.Updated.class).requestId());
     var untraced = run(reply -> new Item.Update(changes("Third", null, null), null, null, reply));
@@ -84,23 +93,12 @@ class ItemTest {
   }
 
   @Test
-  void createTwiceIsRejected() {
-    create("First", "Hello");
-    var result = create("Again", "x");
-    assertTrue(result.hasNoEvents());
-    assertEquals(Item.Rejection.ALREADY_EXISTS, ((Item.Rejected) result.reply()).reason());
-  }
-
-  @Test
-  void invalidCreateIsRejectedWithoutEvents() {
-    var tooLong = create("x".repeat(201), "Hello");
-    assertTrue(tooLong.hasNoEvents());
-    assertEquals(Item.Rejection.INVALID, ((Item.Rejected) tooLong.reply()).reason());
-    var noContent = create("Title", null);
-    assertTrue(noContent.hasNoEvents());
-    var badStatus = run(reply -> new Item.Create("T", "c", "live", null, null, null, null, reply));
-    assertTrue(badStatus.hasNoEvents());
-    assertEquals(Item.Rejection.INVALID, ((Item.Rejected) badStatus.reply()).reason());
+  void anInvalidNewItemHasNoEvent() {
+    assertThrows(IllegalArgumentException.class, () -> Item.created(id, "x".repeat(201), "Hello", null, null, null, null, null));
+    assertThrows(IllegalArgumentException.class, () -> Item.created(id, "Title", null, null, null, null, null, null));
+    assertThrows(IllegalArgumentException.class, () -> Item.created(id, "T", "c", "live", null, null, null, null));
+    assertThrows(IllegalArgumentException.class, () -> Item.created(id, "T", "c", null, null, null, List.of(" "), null));
+    assertEquals("published", Item.created(id, "T", "c", "published", null, null, null, null).status());
   }
 
   @Test
