@@ -1,5 +1,6 @@
 package io.tablecast.item;
 
+import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -141,19 +142,22 @@ public final class ItemRoutes extends ApiDirectives {
     return withCategory(body.categoryId(), () -> requestId(requestId -> {
       Item.Created created = Item.created(
           id, body.title(), body.content(), body.status(), body.categoryId(), principal.userId(), body.tags(), requestId);
-      String persistenceId = Item.persistenceIdOf(id).id();
-      CompletionStage<HttpResponse> response = firstEvents
-          .write(persistenceId, created, Set.of(Item.tagOf(id.toString(), settings)), askTimeout)
-          .whenComplete((done, failure) -> {
-            metrics.command("item", failure == null ? "accepted" : "failed");
-            if (failure == null) {
-              new EntityLog("item", persistenceId, () -> 1, metrics).persisted(created, requestId);
-            }
-          })
+      return completeWithFuture(persistNew(created)
           .thenCompose(done -> view(Item.stateAfter(created), requestId))
-          .thenApply(view -> itemResponse(StatusCodes.CREATED, view));
-      return completeWithFuture(response);
+          .thenApply(view -> itemResponse(StatusCodes.CREATED, view)));
     }));
+  }
+
+  /** Writes a new item's Created event as its first event, without starting its entity. */
+  private CompletionStage<Done> persistNew(Item.Created created) {
+    String persistenceId = Item.persistenceIdOf(created.itemId()).id();
+    return firstEvents.write(persistenceId, created, Set.of(Item.tagOf(created.itemId().toString(), settings)), askTimeout)
+        .whenComplete((done, failure) -> {
+          metrics.command("item", failure == null ? "accepted" : "failed");
+          if (failure == null) {
+            new EntityLog("item", persistenceId, () -> 1, metrics).persisted(created, created.requestId());
+          }
+        });
   }
 
   private Route update(Principal principal, UUID id, JsonNode body, Long expectedVersion) {
