@@ -133,8 +133,7 @@ public final class ItemRoutes extends ApiDirectives {
   // ---- commands ----
 
   private Route create(Principal principal, NewItem body) {
-    List<FieldError> errors = new ArrayList<>(Item.validateNew(body.title(), body.content(), body.status()));
-    errors.addAll(Item.validateTags(body.tags()));
+    List<FieldError> errors = Item.validateNew(body.title(), body.content(), body.status(), body.tags());
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
@@ -150,8 +149,9 @@ public final class ItemRoutes extends ApiDirectives {
 
   /** Writes a new item's Created event as its first event, without starting its entity. */
   private CompletionStage<Done> persistNew(Item.Created created) {
-    String persistenceId = Item.persistenceIdOf(created.itemId()).id();
-    return firstEvents.write(persistenceId, created, Set.of(Item.tagOf(created.itemId().toString(), settings)), askTimeout)
+    String itemId = created.itemId().toString();
+    String persistenceId = Item.persistenceIdOf(itemId).id();
+    return firstEvents.write(persistenceId, created, Set.of(Item.tagOf(itemId, settings)), askTimeout)
         .whenComplete((done, failure) -> {
           metrics.command("item", failure == null ? "accepted" : "failed");
           if (failure == null) {
