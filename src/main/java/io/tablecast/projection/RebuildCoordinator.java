@@ -8,6 +8,7 @@ import akka.actor.typed.DispatcherSelector;
 import akka.projection.ProjectionId;
 import akka.projection.javadsl.ProjectionManagement;
 import io.tablecast.Settings;
+import io.tablecast.Settings.Operations;
 import io.tablecast.metrics.Metrics;
 import io.tablecast.projection.Generations.Generation;
 import io.tablecast.projection.Generations.Refused;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,10 @@ public final class RebuildCoordinator {
   private final ProjectionMonitor monitor;
   private final Set<String> started = ConcurrentHashMap.newKeySet();
   private volatile List<ProjectionStatus> measured = List.of();
+  private final AtomicBoolean looking = new AtomicBoolean();
+  private final AtomicBoolean rebuildBegun = new AtomicBoolean();
+  private Cancellable nextLook; // guarded by this
+  private boolean stopped; // guarded by this
 
   private RebuildCoordinator(
       ActorSystem<?> system, Settings settings, DataSource dataSource, DataSource journalReads,
@@ -76,21 +82,25 @@ public final class RebuildCoordinator {
     for (ReadProjection<?> projection : projections) {
       coordinator.startKept(projection);
     }
-    Duration every = settings.operations().pollInterval();
-    Cancellable ticks = system.scheduler().scheduleWithFixedDelay(
-        every, every, coordinator::tickSafely,
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("tablecast-jdbc-dispatcher")));
+    coordinator.lookAfter(settings.operations().pollInterval());
     Duration measureEvery = settings.projectionMetricsInterval();
     Cancellable measurements = system.scheduler().scheduleWithFixedDelay(
         Duration.ZERO, measureEvery, coordinator::measureSafely,
         system.dispatchers().lookup(DispatcherSelector.fromConfig("tablecast-jdbc-dispatcher")));
     Metrics.get(system).projections(coordinator::measured);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-rebuild-coordinator", () -> {
-      ticks.cancel();
+      coordinator.stop();
       measurements.cancel();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
     return coordinator;
+  }
+
+  private synchronized void stop() {
+    stopped = true;
+    if (nextLook != null) {
+      nextLook.cancel();
+    }
   }
 
   public List<ReadProjection<?>> projections() {
@@ -116,6 +126,8 @@ public final class RebuildCoordinator {
     log.info("Rebuilding {} into generation {} (schema {}); indexes and foreign keys built after the catch-up: {}",
         projection.name(), next.generation(), next.schema(), begun.deferred());
     ensureStarted(projection, next);
+    rebuildBegun.set(true);
+    lookAfter(settings.operations().catchUpPollInterval());
     return next;
   }
 
@@ -257,18 +269,53 @@ public final class RebuildCoordinator {
     measured = List.copyOf(statuses);
   }
 
-  private void tickSafely() {
+  /**
+   * Schedules the next look at the registry in place of the one pending. Each look schedules the
+   * next: after catch-up-poll-interval while a generation is building, so that its switch follows
+   * its catch-up closely, else after poll-interval. One look at a time: one that comes due while
+   * another runs leaves the scheduling to that one.
+   */
+  private synchronized void lookAfter(Duration delay) {
+    if (stopped) {
+      return;
+    }
+    if (nextLook != null) {
+      nextLook.cancel();
+    }
+    nextLook = system.scheduler().scheduleOnce(delay, this::look,
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("tablecast-jdbc-dispatcher")));
+  }
+
+  private void look() {
+    if (!looking.compareAndSet(false, true)) {
+      return;
+    }
+    boolean building = false;
+    try {
+      building = tickSafely();
+    } finally {
+      looking.set(false);
+      Operations operations = settings.operations();
+      boolean begun = rebuildBegun.getAndSet(false); // here, perhaps after this look read the registry
+      lookAfter(building || begun ? operations.catchUpPollInterval() : operations.pollInterval());
+    }
+  }
+
+  /** Looks at every projection's generations; whether one of them is building. */
+  private boolean tickSafely() {
+    boolean building = false;
     for (ReadProjection<?> projection : projections) {
       try {
-        tick(projection);
+        building |= tick(projection);
       } catch (Exception e) {
         log.warn("Looking at the generations of {} failed; trying again in {}", projection.name(),
             settings.operations().pollInterval(), e);
       }
     }
+    return building;
   }
 
-  private void tick(ReadProjection<?> projection) throws SQLException {
+  private boolean tick(ReadProjection<?> projection) throws SQLException {
     List<Generation> kept = generations.list(projection.name());
     for (Generation g : kept) {
       ensureStarted(projection, g);
@@ -278,6 +325,7 @@ public final class RebuildCoordinator {
     if (building.isPresent() && live.isPresent()) {
       considerSwitch(projection, building.get(), live.get());
     }
+    return building.isPresent();
   }
 
   private void considerSwitch(ReadProjection<?> projection, Generation building, Generation live) throws SQLException {

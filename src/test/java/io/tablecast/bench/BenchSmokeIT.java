@@ -77,6 +77,8 @@ class BenchSmokeIT {
       assertTrue(catchupSeconds == 0 ? last.get(key).isNull() : last.get(key).asDouble() > 0, key + " is " + last.get(key));
     }
     assertTrue(last.has("rebuild_events_per_s") && last.has("rebuild_s"));
+    assertTrue(output.matches("(?s).*rebuild of items: generation 2 live \\d+\\.\\d\\d s after its registration, by the "
+        + "database's clock \\(its switch seen after .*"), "timed by the registry: " + output);
     assertTrue(output.contains("create-item c=1") && output.contains("create-item c=4 #2"), "the human table");
     assertTrue(output.matches("(?s).*create-item c=4 +warm-up: .*"), "the warm-up of the measured creates");
     assertTrue(last.get("command_warmup_s").asInt() >= 0, last.toString());
@@ -86,7 +88,8 @@ class BenchSmokeIT {
   void rebuildBenchmarkRebuildsItsSeededHistory() {
     String output = run(new RebuildBenchCommand(), "--events", "2000", "--updates-per-item", "3", "--tags-per-item", "3");
     assertTrue(output.contains("seeded 2,000 events (3 updates and 3 tags per item)"), output);
-    assertTrue(output.contains("rebuild of 2,000 events into generation 2 (500 rows)"), output);
+    assertTrue(output.matches("(?s).*rebuild of 2,000 events into generation 2 \\(500 rows\\): \\d+\\.\\d s from its "
+        + "registration to the switch \\(the database's clock; seen after .*"), output);
   }
 
   @Test

@@ -42,7 +42,11 @@ class RebuildIT {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.start(dataDir, Users.withAdmin(Map.of("tablecast.projections.rebuild.poll-interval", "200ms")));
+    // Looks at the registry every hour, but every 200 ms while a generation builds: every switch below
+    // follows its rebuild within seconds only if a rebuild starts the quick looks.
+    node = TestNode.start(dataDir, Users.withAdmin(Map.of(
+        "tablecast.projections.rebuild.poll-interval", "1h",
+        "tablecast.projections.rebuild.catch-up-poll-interval", "200ms")));
     api = Users.admin(node.api);
     db = node.node.database().dataSource();
   }
