@@ -23,9 +23,11 @@ public final class JarProcess implements AutoCloseable {
   public final Api api;
   public final int httpPort;
   public final int managementPort;
+  private final Path log;
 
-  private JarProcess(Process process, int httpPort, int managementPort) {
+  private JarProcess(Process process, int httpPort, int managementPort, Path log) {
     this.process = process;
+    this.log = log;
     this.httpPort = httpPort;
     this.managementPort = managementPort;
     this.api = new Api("http://127.0.0.1:" + httpPort);
@@ -61,7 +63,7 @@ public final class JarProcess implements AutoCloseable {
     pb.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
     pb.environment().putAll(env);
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    return new JarProcess(pb.start(), httpPort, managementPort);
+    return new JarProcess(pb.start(), httpPort, managementPort, log);
   }
 
   /** Runs another command of the jar (e.g. {@code users create-admin ...}) to its end; returns the exit code. */
@@ -82,10 +84,21 @@ public final class JarProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** The last lines of a log, or why they cannot be read: what a failed start said, for the test report. */
+  static String tail(Path log, int lines) {
+    try {
+      List<String> all = java.nio.file.Files.readAllLines(log);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "(log not readable: " + e + ")";
+    }
+  }
+
   public void awaitReady(Duration within) {
     eventually(within, () -> {
       if (!process.isAlive()) {
-        throw new AssertionError("tablecast exited with " + process.exitValue() + " before it was ready");
+        throw new AssertionError("tablecast exited with " + process.exitValue() + " before it was ready; the end of its log "
+            + log + ":\n" + tail(log, 40));
       }
       return ready();
     }, ready -> ready);
