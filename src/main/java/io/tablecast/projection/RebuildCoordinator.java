@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * Blue/green rebuilds, cluster-wide, with the registry (journal.projection_generation) as the
@@ -58,6 +59,8 @@ public final class RebuildCoordinator {
   private final AtomicBoolean rebuildBegun = new AtomicBoolean();
   private Cancellable nextLook; // guarded by this
   private boolean stopped; // guarded by this
+  /** Where the looks at the registry and the measurements run: they block on JDBC. */
+  private final ExecutionContextExecutor jdbc;
 
   private RebuildCoordinator(
       ActorSystem<?> system, Settings settings, DataSource dataSource, DataSource journalReads,
@@ -69,6 +72,7 @@ public final class RebuildCoordinator {
     this.projections = projections;
     this.generations = new Generations(dataSource);
     this.monitor = new ProjectionMonitor(dataSource, settings.projections().slices());
+    this.jdbc = system.dispatchers().lookup(DispatcherSelector.fromConfig("tablecast-jdbc-dispatcher"));
   }
 
   /**
@@ -85,8 +89,7 @@ public final class RebuildCoordinator {
     coordinator.lookAfter(settings.operations().pollInterval());
     Duration measureEvery = settings.projectionMetricsInterval();
     Cancellable measurements = system.scheduler().scheduleWithFixedDelay(
-        Duration.ZERO, measureEvery, coordinator::measureSafely,
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("tablecast-jdbc-dispatcher")));
+        Duration.ZERO, measureEvery, coordinator::measureSafely, coordinator.jdbc);
     Metrics.get(system).projections(coordinator::measured);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-rebuild-coordinator", () -> {
       coordinator.stop();
@@ -282,8 +285,7 @@ public final class RebuildCoordinator {
     if (nextLook != null) {
       nextLook.cancel();
     }
-    nextLook = system.scheduler().scheduleOnce(delay, this::look,
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("tablecast-jdbc-dispatcher")));
+    nextLook = system.scheduler().scheduleOnce(delay, this::look, jdbc);
   }
 
   private void look() {
