@@ -5,11 +5,14 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import io.tablecast.Settings;
 import io.tablecast.TimeOrderedUuid;
+import io.tablecast.aggregate.Rejection;
+import io.tablecast.aggregate.Reply;
 import io.tablecast.unique.Reservations;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Category commands that also reserve or free the name; routes use these, never the aggregate
@@ -30,78 +33,69 @@ public final class Categories {
     return Reservations.key(Category.NAME_KIND, Category.nameKey(name));
   }
 
-  public CompletionStage<Category.Reply> create(String name, String description, String requestId) {
+  public CompletionStage<Reply<Category.State>> create(String name, String description, String requestId) {
     UUID id = TimeOrderedUuid.create();
-    String key = key(name);
-    return reservations.reserve(key, id, holder -> stillHolds(holder, name), requestId).thenCompose(reserved -> {
-      if (!reserved) {
-        return CompletableFuture.completedFuture(nameTaken(name));
-      }
-      return category(id).<Category.Reply>ask(reply -> new Category.Create(name, description, requestId, reply), askTimeout)
-          .thenCompose(reply -> (reply instanceof Category.Accepted
-                  ? reservations.confirm(key, id, requestId)
-                  : reservations.release(key, id, requestId))
-              .thenApply(done -> reply));
-    });
+    return withName(id, name, requestId, true,
+        () -> category(id).ask(reply -> new Category.Create(name, description, requestId, reply), askTimeout),
+        () -> nameTaken(name));
   }
 
-  public CompletionStage<Category.Reply> get(UUID id) {
+  public CompletionStage<Reply<Category.State>> get(UUID id) {
     return category(id).ask(Category.Get::new, askTimeout);
   }
 
   /** A rename reserves the new name first and frees the old one after. */
-  public CompletionStage<Category.Reply> update(
+  public CompletionStage<Reply<Category.State>> update(
       UUID id, Category.Changes changes, Long expectedVersion, String requestId) {
     if (changes.name() == null) {
       return send(id, changes, expectedVersion, requestId);
     }
     return get(id).thenCompose(current -> {
-      if (!(current instanceof Category.Accepted a) || !a.category().active()
-          || key(a.category().name()).equals(key(changes.name()))) {
+      if (!(current instanceof Category.Accepted a) || !a.state().active() || a.state().holds(changes.name())) {
         return send(id, changes, expectedVersion, requestId);
       }
-      String oldKey = key(a.category().name());
-      String newKey = key(changes.name());
-      return reservations.reserve(newKey, id, holder -> stillHolds(holder, changes.name()), requestId).thenCompose(reserved -> {
-        if (!reserved) {
-          return CompletableFuture.completedFuture(nameTaken(changes.name()));
-        }
-        return send(id, changes, expectedVersion, requestId).thenCompose(reply -> reply instanceof Category.Accepted
-            ? reservations.confirm(newKey, id, requestId)
-                .thenCompose(ok -> reservations.release(oldKey, id, requestId)).thenApply(ok -> reply)
-            : reservations.release(newKey, id, requestId).thenApply(ok -> reply));
-      });
+      String oldKey = key(a.state().name());
+      return withName(id, changes.name(), requestId, true, () -> send(id, changes, expectedVersion, requestId),
+              () -> nameTaken(changes.name()))
+          .thenCompose(reply -> reply instanceof Category.Accepted
+              ? reservations.release(oldKey, id, requestId).thenApply(ok -> reply)
+              : CompletableFuture.completedFuture(reply));
     });
   }
 
   /** Soft delete; the name becomes free. Items are detached by {@link CategoryDetacher}. */
-  public CompletionStage<Category.Reply> delete(UUID id, Long expectedVersion, String requestId) {
-    return category(id).<Category.Reply>ask(reply -> new Category.Delete(expectedVersion, requestId, reply), askTimeout)
+  public CompletionStage<Reply<Category.State>> delete(UUID id, Long expectedVersion, String requestId) {
+    return category(id).<Reply<Category.State>>ask(reply -> new Category.Delete(expectedVersion, requestId, reply), askTimeout)
         .thenCompose(reply -> reply instanceof Category.Accepted a
-            ? reservations.release(key(a.category().name()), id, requestId).thenApply(ok -> reply)
+            ? reservations.release(key(a.state().name()), id, requestId).thenApply(ok -> reply)
             : CompletableFuture.completedFuture(reply));
   }
 
-  public CompletionStage<Category.Reply> restore(UUID id, Long expectedVersion, String requestId) {
+  /** Restores a deleted category if its name is still free (else ALREADY_EXISTS). */
+  public CompletionStage<Reply<Category.State>> restore(UUID id, Long expectedVersion, String requestId) {
     return get(id).thenCompose(current -> {
-      if (!(current instanceof Category.Accepted a) || !a.category().deleted()) {
-        return category(id).<Category.Reply>ask(reply -> new Category.Restore(expectedVersion, requestId, reply), askTimeout);
+      if (!(current instanceof Category.Accepted a) || !a.state().deleted()) {
+        return restoring(id, expectedVersion, requestId);
       }
-      String name = a.category().name();
-      return reservations.reserve(key(name), id, holder -> stillHolds(holder, name), requestId).thenCompose(reserved -> {
-        if (!reserved) {
-          return CompletableFuture.completedFuture(new Category.Rejected(Category.Rejection.ALREADY_EXISTS,
+      String name = a.state().name();
+      return withName(id, name, requestId, false, () -> restoring(id, expectedVersion, requestId),
+          () -> new Reply.Rejected<>(Rejection.ALREADY_EXISTS,
               "another category is named '" + name + "' now; category " + id + " cannot be restored"));
-        }
-        return category(id).<Category.Reply>ask(reply -> new Category.Restore(expectedVersion, requestId, reply), askTimeout)
-            .thenCompose(reply -> reply instanceof Category.Accepted
-                ? reservations.confirm(key(name), id, requestId).thenApply(ok -> reply)
-                : CompletableFuture.completedFuture(reply));
-      });
     });
   }
 
-  private CompletionStage<Category.Reply> send(
+  private CompletionStage<Reply<Category.State>> withName(UUID id, String name, String requestId, boolean releaseIfRejected,
+      Supplier<CompletionStage<Reply<Category.State>>> command,
+      Supplier<Reply<Category.State>> taken) {
+    return reservations.whileReserved(key(name), id, holder -> stillHolds(holder, name), requestId,
+        command, reply -> reply instanceof Category.Accepted, releaseIfRejected, taken);
+  }
+
+  private CompletionStage<Reply<Category.State>> restoring(UUID id, Long expectedVersion, String requestId) {
+    return category(id).ask(reply -> new Category.Restore(expectedVersion, requestId, reply), askTimeout);
+  }
+
+  private CompletionStage<Reply<Category.State>> send(
       UUID id, Category.Changes changes, Long expectedVersion, String requestId) {
     return category(id).ask(reply -> new Category.Update(changes, expectedVersion, requestId, reply), askTimeout);
   }
@@ -111,8 +105,8 @@ public final class Categories {
         .thenApply(Category.Holds::holds);
   }
 
-  private static Category.Reply nameTaken(String name) {
-    return new Category.Rejected(Category.Rejection.ALREADY_EXISTS, "a category named '" + name.trim() + "' already exists");
+  private static Reply<Category.State> nameTaken(String name) {
+    return new Reply.Rejected<>(Rejection.ALREADY_EXISTS, "a category named '" + name.trim() + "' already exists");
   }
 
   private EntityRef<Category.Command> category(UUID id) {

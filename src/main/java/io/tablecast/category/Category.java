@@ -10,21 +10,15 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
-import akka.persistence.typed.PersistenceId;
-import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
-import akka.persistence.typed.javadsl.EventHandler;
-import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
-import akka.persistence.typed.javadsl.RetentionCriteria;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.tablecast.EntityLog;
 import io.tablecast.EventTime;
 import io.tablecast.FieldError;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
-import io.tablecast.Traced;
-import io.tablecast.metrics.Metrics;
+import io.tablecast.aggregate.Aggregate;
+import io.tablecast.aggregate.Reply;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +29,10 @@ import java.util.UUID;
 
 /**
  * The Category aggregate. Its name is reserved cluster-wide (a {@code UniqueValue} keyed
- * {@code category-name:<lower-case name>}) before it is created or renamed. Deleting it detaches its
- * items ({@link CategoryDetacher}); restoring it does not attach them again.
+ * {@code category-name:<lower-case name>}) before it is created or renamed ({@link Categories}).
+ * Deleting it detaches its items ({@link CategoryDetacher}); restoring it does not attach them again.
  */
-public final class Category
-    extends EventSourcedBehaviorWithEnforcedReplies<Category.Command, Category.Event, Category.State> {
+public final class Category extends Aggregate<Category.Command, Category.Event, Category.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Category");
   /**
@@ -56,47 +49,34 @@ public final class Category
 
   public sealed interface Command extends JsonSerializable {}
 
-  public record Create(String name, String description, String requestId, ActorRef<Reply> replyTo)
-      implements Command, Traced {}
+  public record Create(String name, String description, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Request<State> {}
 
   /** Only the fields sent change; {@code descriptionSent} tells "clear the description" from "leave it". */
-  public record Update(Changes changes, Long expectedVersion, String requestId, ActorRef<Reply> replyTo)
-      implements Command, Traced {}
+  public record Update(Changes changes, Long expectedVersion, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Conditional<State> {}
 
   public record Changes(String name, boolean descriptionSent, String description) {}
 
-  public record Delete(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
+  public record Delete(Long expectedVersion, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Conditional<State> {}
 
-  public record Restore(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
+  public record Restore(Long expectedVersion, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Conditional<State> {}
 
-  public record Get(ActorRef<Reply> replyTo) implements Command {}
+  public record Get(ActorRef<Reply<State>> replyTo) implements Command, Request<State> {}
 
   /** Does this category still hold {@code name}? A category that does not exist is voided by the question. */
   public record StillHolds(String name, ActorRef<Holds> replyTo) implements Command {}
 
   public record Holds(boolean holds) implements JsonSerializable {}
 
-  public sealed interface Reply extends JsonSerializable {}
-
-  public record Accepted(State category) implements Reply {}
-
-  public record Rejected(Rejection reason, String message) implements Reply {}
-
-  public enum Rejection {
-    NOT_FOUND,
-    ALREADY_EXISTS,
-    DELETED,
-    NOT_DELETED,
-    VERSION_MISMATCH,
-    INVALID
-  }
+  public record Accepted(State state) implements Reply.Accepted<State> {}
 
   // ---- events ----
 
-  public sealed interface Event extends JsonSerializable, Traced {
+  public sealed interface Event extends Aggregate.Event {
     UUID categoryId();
-
-    Instant at();
   }
 
   public record Created(UUID categoryId, String name, String description, Instant at,
@@ -124,14 +104,16 @@ public final class Category
       Instant deletedAt,
       long version,
       boolean voided)
-      implements JsonSerializable {
+      implements Aggregate.State<State, Event> {
 
     static final State EMPTY = new State(null, null, null, null, null, null, 0, false);
 
+    @Override
     public boolean exists() {
       return id != null;
     }
 
+    @Override
     public boolean deleted() {
       return deletedAt != null;
     }
@@ -140,7 +122,12 @@ public final class Category
       return exists() && !deleted();
     }
 
-    State apply(Event event) {
+    boolean holds(String otherName) {
+      return active() && nameKey(name).equals(nameKey(otherName));
+    }
+
+    @Override
+    public State apply(Event event) {
       long next = version + 1;
       if (event instanceof Created e) {
         return new State(e.categoryId(), e.name(), e.description(), e.at(), e.at(), null, next, false);
@@ -157,7 +144,7 @@ public final class Category
     }
   }
 
-  // ---- validation ----
+  // ---- rules ----
 
   /** Names compare case-insensitively: this is the form reserved and indexed. */
   public static String nameKey(String name) {
@@ -185,18 +172,8 @@ public final class Category
     return Behaviors.setup(ctx -> new Category(categoryId, settings, ctx));
   }
 
-  private final UUID categoryId;
-  private final Settings settings;
-  private final EntityLog log;
-
   private Category(String categoryId, Settings settings, ActorContext<Command> ctx) {
-    super(
-        PersistenceId.of(ENTITY_TYPE_KEY.name(), categoryId),
-        settings.aggregates().restartBackoff());
-    this.categoryId = UUID.fromString(categoryId);
-    this.settings = settings;
-    this.log = new EntityLog(
-        "category", persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
+    super(ENTITY_TYPE_KEY, "category", categoryId, settings, ctx);
   }
 
   @Override
@@ -210,52 +187,36 @@ public final class Category
   }
 
   @Override
-  public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.aggregates().snapshotEvery(), settings.aggregates().keepSnapshots());
+  protected Reply<State> accepted(State state) {
+    return new Accepted(state);
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
-  }
-
-  @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
+  protected void handlers(CommandHandlerWithReplyBuilder<Command, Event, State> builder) {
     builder
         .forState(State::voided)
         .onCommand(StillHolds.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Holds(false)))
-        .onAnyCommand(this::notFound);
+        .onAnyCommand((state, cmd) -> absent(cmd));
     builder
         .forState(state -> !state.exists())
         .onCommand(Create.class, this::onCreate)
         .onCommand(StillHolds.class, this::onVoid)
-        .onAnyCommand(this::notFound);
+        .onAnyCommand((state, cmd) -> absent(cmd));
     builder
         .forState(State::deleted)
-        .onCommand(Restore.class, this::onRestore)
-        .onCommand(Update.class, (state, cmd) -> rejectDeleted(cmd.replyTo()))
-        .onCommand(Delete.class, (state, cmd) -> rejectDeleted(cmd.replyTo()));
+        .onCommand(Restore.class, (state, cmd) ->
+            ifCurrent(state, cmd, () -> persist(new Restored(id, EventTime.now(), cmd.requestId()), cmd)))
+        .onCommand(Update.class, (state, cmd) -> rejectDeleted(cmd))
+        .onCommand(Delete.class, (state, cmd) -> rejectDeleted(cmd));
     builder
         .forAnyState()
-        .onCommand(Update.class, this::onUpdate)
-        .onCommand(Delete.class, this::onDelete)
-        .onCommand(Restore.class, (state, cmd) ->
-            reject(cmd.replyTo(), Rejection.NOT_DELETED, "category " + categoryId + " is not deleted"))
-        .onCommand(Create.class, (state, cmd) ->
-            reject(cmd.replyTo(), Rejection.ALREADY_EXISTS, "category " + categoryId + " already exists"))
-        .onCommand(StillHolds.class, (state, cmd) ->
-            Effect().reply(cmd.replyTo(), new Holds(!state.deleted() && nameKey(state.name()).equals(nameKey(cmd.name())))))
-        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Accepted(state)));
-    return Traced.inMdc(builder.build());
-  }
-
-  /** Asked whether a category that never came to exist holds its name: it never will. */
-  private ReplyEffect<Event, State> onVoid(State state, StillHolds cmd) {
-    Voided voided = new Voided(categoryId, EventTime.now(), null);
-    return Effect().persist(voided)
-        .thenRun(s -> log.persisted(voided, null))
-        .thenReply(cmd.replyTo(), s -> new Holds(false));
+        .onCommand(Update.class, (state, cmd) -> ifCurrent(state, cmd, () -> onUpdate(state, cmd)))
+        .onCommand(Delete.class, (state, cmd) ->
+            ifCurrent(state, cmd, () -> persist(new Deleted(id, state.name(), EventTime.now(), cmd.requestId()), cmd)))
+        .onCommand(Restore.class, (state, cmd) -> notDeleted(cmd))
+        .onCommand(Create.class, (state, cmd) -> alreadyExists(cmd))
+        .onCommand(StillHolds.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Holds(state.holds(cmd.name()))))
+        .onCommand(Get.class, (state, cmd) -> accept(state, cmd));
   }
 
   private ReplyEffect<Event, State> onCreate(State state, Create cmd) {
@@ -264,20 +225,16 @@ public final class Category
       errors.add(new FieldError("name", "is required"));
     }
     if (!errors.isEmpty()) {
-      return invalid(cmd.replyTo(), errors);
+      return invalid(cmd, errors);
     }
-    return persistAndReply(
-        new Created(categoryId, cmd.name().trim(), cmd.description(), EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
+    return persist(new Created(id, cmd.name().trim(), cmd.description(), EventTime.now(), cmd.requestId()), cmd);
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
-    if (stale(state, cmd.expectedVersion())) {
-      return versionMismatch(state, cmd.replyTo());
-    }
     Changes c = cmd.changes();
     List<FieldError> errors = validate(c.name(), c.description());
     if (!errors.isEmpty()) {
-      return invalid(cmd.replyTo(), errors);
+      return invalid(cmd, errors);
     }
     String name = c.name() == null ? state.name() : c.name().trim();
     String description = c.descriptionSent() ? c.description() : state.description();
@@ -285,67 +242,22 @@ public final class Category
     if (!name.equals(state.name())) changed.add("name");
     if (!Objects.equals(description, state.description())) changed.add("description");
     if (changed.isEmpty()) {
-      return Effect().reply(cmd.replyTo(), new Accepted(state));
+      return accept(state, cmd);
     }
-    return persistAndReply(
-        new Updated(categoryId, name, description, changed, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
+    return persist(new Updated(id, name, description, changed, EventTime.now(), cmd.requestId()), cmd);
   }
 
-  private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
-    if (stale(state, cmd.expectedVersion())) {
-      return versionMismatch(state, cmd.replyTo());
-    }
-    return persistAndReply(new Deleted(categoryId, state.name(), EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
+  /** Asked whether a category that never came to exist holds its name: it never will. */
+  private ReplyEffect<Event, State> onVoid(State state, StillHolds cmd) {
+    return persist(new Voided(id, EventTime.now(), null), null, cmd.replyTo(), new Holds(false));
   }
 
-  private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
-    if (stale(state, cmd.expectedVersion())) {
-      return versionMismatch(state, cmd.replyTo());
-    }
-    return persistAndReply(new Restored(categoryId, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
-  }
-
-  private ReplyEffect<Event, State> persistAndReply(Event event, Traced cmd, ActorRef<Reply> replyTo) {
-    return Effect().persist(event)
-        .thenRun(state -> log.persisted(event, cmd.requestId()))
-        .thenReply(replyTo, Accepted::new);
-  }
-
-  private static boolean stale(State state, Long expectedVersion) {
-    return expectedVersion != null && expectedVersion != state.version();
-  }
-
-  private ReplyEffect<Event, State> versionMismatch(State state, ActorRef<Reply> replyTo) {
-    return reject(replyTo, Rejection.VERSION_MISMATCH, "category " + categoryId + " is at version " + state.version());
-  }
-
-  private ReplyEffect<Event, State> notFound(State state, Command cmd) {
+  /** Any command to a category that does not exist (or never may). */
+  @SuppressWarnings("unchecked")
+  private ReplyEffect<Event, State> absent(Command cmd) {
     if (cmd instanceof StillHolds holds) {
       return Effect().reply(holds.replyTo(), new Holds(false));
     }
-    return reject(replyTo(cmd), Rejection.NOT_FOUND, "category " + categoryId + " does not exist");
+    return notFound((Request<State>) cmd);
   }
-
-  private static ActorRef<Reply> replyTo(Command cmd) {
-    if (cmd instanceof Create c) return c.replyTo();
-    if (cmd instanceof Update c) return c.replyTo();
-    if (cmd instanceof Delete c) return c.replyTo();
-    if (cmd instanceof Restore c) return c.replyTo();
-    if (cmd instanceof Get c) return c.replyTo();
-    throw new IllegalArgumentException("no Reply for " + cmd.getClass().getSimpleName());
-  }
-
-  private ReplyEffect<Event, State> rejectDeleted(ActorRef<Reply> replyTo) {
-    return reject(replyTo, Rejection.DELETED, "category " + categoryId + " is deleted; restore it before changing it");
-  }
-
-  private ReplyEffect<Event, State> invalid(ActorRef<Reply> replyTo, List<FieldError> errors) {
-    return reject(replyTo, Rejection.INVALID, errors.get(0).field() + " " + errors.get(0).message());
-  }
-
-  private ReplyEffect<Event, State> reject(ActorRef<Reply> replyTo, Rejection reason, String message) {
-    log.rejected(reason, message);
-    return Effect().reply(replyTo, new Rejected(reason, message));
-  }
-
 }

@@ -1,7 +1,6 @@
 package io.tablecast.category;
 
 import akka.actor.typed.ActorSystem;
-import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Location;
@@ -9,6 +8,7 @@ import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.FieldError;
+import io.tablecast.aggregate.Reply;
 import io.tablecast.Settings;
 import io.tablecast.http.ApiDirectives;
 import io.tablecast.http.Blocking;
@@ -16,6 +16,7 @@ import io.tablecast.http.Json;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.MinVersion;
 import io.tablecast.http.Problem;
+import io.tablecast.http.Replies;
 import io.tablecast.user.Auth;
 import io.tablecast.user.Principal;
 import io.tablecast.user.Role;
@@ -160,22 +161,8 @@ public final class CategoryRoutes extends ApiDirectives {
     return completeWithFuture(blocking.run(() -> Json.response(StatusCodes.OK, queries.list(query.get("name"), params))));
   }
 
-  private Route respond(CompletionStage<Category.Reply> reply, StatusCode success) {
-    return completeWithFuture(reply.thenApply(r -> answer(r, success)));
-  }
-
-  private static HttpResponse answer(Category.Reply reply, StatusCode success) {
-    if (reply instanceof Category.Accepted accepted) {
-      Category.State c = accepted.category();
-      return withETag(Json.response(success, CategoryView.of(c)), c.version())
-          .addHeader(Location.create("/api/categories/" + c.id()));
-    }
-    Category.Rejected rejected = (Category.Rejected) reply;
-    return switch (rejected.reason()) {
-      case NOT_FOUND -> Problem.response(StatusCodes.NOT_FOUND, rejected.message());
-      case ALREADY_EXISTS, DELETED, NOT_DELETED -> Problem.response(StatusCodes.CONFLICT, rejected.message());
-      case VERSION_MISMATCH -> Problem.response(StatusCodes.PRECONDITION_FAILED, rejected.message());
-      case INVALID -> Problem.response(StatusCodes.BAD_REQUEST, rejected.message());
-    };
+  private Route respond(CompletionStage<Reply<Category.State>> reply, StatusCode success) {
+    return completeWithFuture(reply.thenApply(r -> Replies.toResponse(r, c ->
+        withETag(Json.response(success, CategoryView.of(c)), c.version()).addHeader(Location.create("/api/categories/" + c.id())))));
   }
 }

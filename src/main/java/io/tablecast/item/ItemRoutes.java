@@ -226,7 +226,7 @@ public final class ItemRoutes extends ApiDirectives {
       return inner.get();
     }
     return onSuccess(categories.get(categoryId), reply -> {
-      if (reply instanceof Category.Accepted a && a.category().active()) {
+      if (reply instanceof Category.Accepted a && a.state().active()) {
         return inner.get();
       }
       return complete(new Problem("about:blank", "Unprocessable Content", 422,
@@ -273,8 +273,8 @@ public final class ItemRoutes extends ApiDirectives {
       return CompletableFuture.completedFuture(ItemView.of(state, null));
     }
     return categories.get(state.categoryId()).thenCompose(reply -> {
-      if (reply instanceof Category.Accepted a && a.category().active()) {
-        return CompletableFuture.completedFuture(ItemView.of(state, a.category().name()));
+      if (reply instanceof Category.Accepted a && a.state().active()) {
+        return CompletableFuture.completedFuture(ItemView.of(state, a.state().name()));
       }
       return item(state.id()).<Item.Reply>ask(r -> new Item.DetachCategory(state.categoryId(), requestId, r), askTimeout)
           .thenApply(detached -> ItemView.of(detached instanceof Item.Accepted d ? d.item() : state, null));

@@ -11,6 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The reservation protocol over {@link UniqueValue}: reserve a value for an owner before creating
@@ -70,6 +72,32 @@ public final class Reservations {
                 .thenApply(r -> r instanceof UniqueValue.Granted);
           });
         });
+  }
+
+  /**
+   * Runs {@code command} while {@code key} is reserved for {@code owner}, and confirms the
+   * reservation once the command is {@code accepted}. A rejected command's reservation is released
+   * when {@code releaseIfRejected}; otherwise it is left unconfirmed (the owner may hold the value
+   * already, as a restore that raced another does) and a later claim asks the owner whether it holds
+   * it. When another live owner holds the key, {@code command} does not run and the answer is
+   * {@code taken}.
+   */
+  public <R> CompletionStage<R> whileReserved(
+      String key, UUID owner, Function<UUID, CompletionStage<Boolean>> stillHolds, String requestId,
+      Supplier<CompletionStage<R>> command, Predicate<R> accepted, boolean releaseIfRejected, Supplier<R> taken) {
+    return reserve(key, owner, stillHolds, requestId).thenCompose(reserved -> {
+      if (!reserved) {
+        return CompletableFuture.completedFuture(taken.get());
+      }
+      return command.get().thenCompose(reply -> {
+        if (accepted.test(reply)) {
+          return confirm(key, owner, requestId).thenApply(done -> reply);
+        }
+        return releaseIfRejected
+            ? release(key, owner, requestId).thenApply(done -> reply)
+            : CompletableFuture.completedFuture(reply);
+      });
+    });
   }
 
   public CompletionStage<Boolean> confirm(String key, UUID owner, String requestId) {
