@@ -13,6 +13,7 @@ import io.tablecast.Settings;
 import io.tablecast.http.ApiDirectives;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Json;
+import io.tablecast.http.JsonFields;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.MinVersion;
 import io.tablecast.http.Problem;
@@ -22,7 +23,6 @@ import io.tablecast.user.Principal;
 import io.tablecast.user.Role;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +33,7 @@ import java.util.function.Function;
 /** /api/categories: editors and admins write, every authenticated user reads. */
 public final class CategoryRoutes extends ApiDirectives {
   private static final Set<Role> CURATORS = EnumSet.of(Role.EDITOR, Role.ADMIN);
-  private static final Set<String> PATCHABLE = Set.of("name", "description");
+  private static final Set<String> FIELDS = Set.of("name", "description");
 
   private final Settings settings;
   private final Auth auth;
@@ -74,14 +74,14 @@ public final class CategoryRoutes extends ApiDirectives {
   }
 
   private Route create(JsonNode body) {
-    List<FieldError> errors = new ArrayList<>();
-    if (!body.isObject()) {
+    if (!JsonFields.isObject(body)) {
       return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
     }
-    fields(body, errors);
-    String name = text(body, "name", errors);
-    String description = text(body, "description", errors);
-    if (name == null && !errors.stream().anyMatch(e -> e.field().equals("name"))) {
+    List<FieldError> errors = new ArrayList<>();
+    JsonFields fields = new JsonFields(body, FIELDS, errors);
+    String name = fields.text("name");
+    String description = fields.text("description", true);
+    if (!fields.has("name")) {
       errors.add(new FieldError("name", "is required"));
     }
     errors.addAll(Category.validate(name, description));
@@ -92,44 +92,19 @@ public final class CategoryRoutes extends ApiDirectives {
   }
 
   private Route update(UUID id, JsonNode body, Long version) {
-    if (!body.isObject()) {
+    if (!JsonFields.isObject(body)) {
       return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
     }
     List<FieldError> errors = new ArrayList<>();
-    fields(body, errors);
-    if (body.has("name") && body.get("name").isNull()) {
-      errors.add(new FieldError("name", "cannot be cleared"));
-    }
-    String name = text(body, "name", errors);
-    String description = text(body, "description", errors);
+    JsonFields fields = new JsonFields(body, FIELDS, errors);
+    String name = fields.text("name");
+    String description = fields.text("description", true);
     errors.addAll(Category.validate(name, description));
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
-    Category.Changes changes = new Category.Changes(name, body.has("description"), description);
+    Category.Changes changes = new Category.Changes(name, fields.has("description"), description);
     return requestId(request -> respond(categories.update(id, changes, version, request), StatusCodes.OK));
-  }
-
-  private static void fields(JsonNode body, List<FieldError> errors) {
-    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!PATCHABLE.contains(name)) {
-        errors.add(new FieldError(name, "is not a field of a category"));
-      }
-    }
-  }
-
-  /** A string field; JSON null reads as null (absent or cleared), any other type is an error. */
-  private static String text(JsonNode body, String field, List<FieldError> errors) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isTextual()) {
-      errors.add(new FieldError(field, "must be a string"));
-      return null;
-    }
-    return value.textValue();
   }
 
   private Route find(Principal principal, UUID id, Map<String, String> query) {
