@@ -120,7 +120,8 @@ public final class Tablecast {
       Categories categories = new Categories(system, settings, reservations);
       Metrics metrics = Metrics.get(system);
       metrics.databasePool(database.pool());
-      ItemRoutes items = new ItemRoutes(system, settings, metrics, new ItemQueries(database.dataSource()), categories);
+      ItemRoutes items = new ItemRoutes(system, settings, metrics, new ItemQueries(database.dataSource()), categories,
+          new CategoryQueries(database.dataSource()));
       CategoryRoutes categoryRoutes = new CategoryRoutes(system, settings, categories, new CategoryQueries(database.dataSource()));
       Accounts accounts = new Accounts(system, settings, reservations, new Passwords(settings.auth()));
       validateAdmin(settings);

@@ -3,12 +3,15 @@ package io.tablecast.category;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
+import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import akka.persistence.query.PersistenceQuery;
 import io.tablecast.Settings;
 import io.tablecast.TimeOrderedUuid;
 import io.tablecast.aggregate.Rejection;
 import io.tablecast.aggregate.Reply;
 import io.tablecast.unique.Reservations;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,11 +22,15 @@ import java.util.function.Supplier;
  * directly. {@code requestId}: the HTTP request the command is sent for (null if none).
  */
 public final class Categories {
+  private final ActorSystem<?> system;
+  private final JdbcReadJournal journal;
   private final ClusterSharding sharding;
   private final Reservations reservations;
   private final Duration askTimeout;
 
   public Categories(ActorSystem<?> system, Settings settings, Reservations reservations) {
+    this.system = system;
+    this.journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
     this.sharding = ClusterSharding.get(system);
     this.reservations = reservations;
     this.askTimeout = settings.http().askTimeout();
@@ -42,6 +49,23 @@ public final class Categories {
 
   public CompletionStage<Reply<Category.State>> get(UUID id) {
     return category(id).ask(Category.Get::new, askTimeout);
+  }
+
+  /** The category, if it exists and is not deleted. */
+  public CompletionStage<Optional<Category.State>> live(UUID id) {
+    return get(id).thenApply(reply -> reply instanceof Category.Accepted a && a.state().active()
+        ? Optional.of(a.state()) : Optional.empty());
+  }
+
+  /**
+   * Whether a category seen live is live still, from its events in the journal since: for a write
+   * that checked the category before it, to learn whether the category was deleted meanwhile.
+   */
+  public CompletionStage<Boolean> stillLive(Category.State seen) {
+    return journal
+        .currentEventsByPersistenceId(Category.persistenceIdOf(seen.id().toString()).id(), seen.version() + 1, Long.MAX_VALUE)
+        .runFold(seen, (state, envelope) -> state.apply((Category.Event) envelope.event()), system)
+        .thenApply(Category.State::active);
   }
 
   /** A rename reserves the new name first and frees the old one after. */

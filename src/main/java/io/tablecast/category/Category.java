@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -166,6 +167,10 @@ public final class Category extends Aggregate<Category.Command, Category.Event, 
 
   public static void init(ActorSystem<?> system, Settings settings) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
+  }
+
+  public static PersistenceId persistenceIdOf(String categoryId) {
+    return PersistenceId.of(ENTITY_TYPE_KEY.name(), categoryId);
   }
 
   public static Behavior<Command> create(String categoryId, Settings settings) {

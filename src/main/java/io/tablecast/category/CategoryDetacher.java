@@ -11,6 +11,7 @@ import akka.projection.eventsourced.javadsl.EventSourcedProvider;
 import akka.projection.jdbc.javadsl.JdbcHandler;
 import akka.projection.jdbc.javadsl.JdbcProjection;
 import io.tablecast.Settings;
+import io.tablecast.aggregate.Reply;
 import io.tablecast.cluster.DaemonProcesses;
 import io.tablecast.item.Item;
 import io.tablecast.item.ItemProjection;
@@ -82,8 +83,8 @@ public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.E
     awaitItemsUpTo(ordering);
     int detached = 0;
     for (UUID itemId : items.inCategory(deleted.categoryId())) {
-      Item.Reply reply = sharding.entityRefFor(Item.ENTITY_TYPE_KEY, itemId.toString())
-          .<Item.Reply>ask(replyTo -> new Item.DetachCategory(deleted.categoryId(), null, replyTo), askTimeout)
+      Reply<Item.State> reply = sharding.entityRefFor(Item.ENTITY_TYPE_KEY, itemId.toString())
+          .<Reply<Item.State>>ask(replyTo -> new Item.DetachCategory(deleted.categoryId(), null, replyTo), askTimeout)
           .toCompletableFuture()
           .get(askTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
       if (reply instanceof Item.Accepted) {

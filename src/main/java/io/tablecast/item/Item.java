@@ -11,21 +11,17 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
-import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
-import akka.persistence.typed.javadsl.EventHandler;
-import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
-import akka.persistence.typed.javadsl.RetentionCriteria;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.tablecast.EntityLog;
 import io.tablecast.EventTime;
 import io.tablecast.FieldError;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
-import io.tablecast.Traced;
-import io.tablecast.metrics.Metrics;
-import java.time.Duration;
+import io.tablecast.aggregate.Actor;
+import io.tablecast.aggregate.Aggregate;
+import io.tablecast.aggregate.Rejection;
+import io.tablecast.aggregate.Reply;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,60 +29,57 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
-/** The Item aggregate: its commands, events and state, and how each state handles each command. */
-public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Command, Item.Event, Item.State> {
+/**
+ * The Item aggregate: its commands, events and state, who may do what, and how each state handles
+ * each command. An item is created by its first event, decided here ({@link #created}) and written
+ * without starting the entity ({@link NewItems}); every later command comes to the entity and
+ * carries who sends it, so the aggregate decides what they may see and change.
+ */
+public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Item");
   public static final String TAG_PREFIX = "item";
   public static final Set<String> STATUSES = Set.of("draft", "published", "archived");
   public static final int MAX_TITLE_LENGTH = 200;
+  /** About thirty pages of text: an article, not a file store. Bounds every event and response an item makes. */
+  public static final int MAX_CONTENT_LENGTH = 100_000;
   public static final int MAX_TAGS = 20;
   public static final int MAX_TAG_LENGTH = 50;
   /** The lifecycle: draft → published → archived → draft. Anything else is a conflict. */
   public static final Map<String, String> NEXT_STATUS = Map.of("draft", "published", "published", "archived", "archived", "draft");
 
-  // ---- commands ----
+  // ---- commands: each carries who sends it ----
 
   public sealed interface Command extends JsonSerializable {}
 
   /** Only non-null fields change; {@code categoryIdSent} tells "clear the category" from "leave it". */
-  public record Update(Changes changes, Long expectedVersion, String requestId, ActorRef<Reply> replyTo)
-      implements Command, Traced {}
+  public record Update(Changes changes, Actor by, Long expectedVersion, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Conditional<State> {}
 
   /** {@code tags} null leaves them; a list replaces them. */
   public record Changes(String title, String content, String status, boolean categoryIdSent, UUID categoryId, List<String> tags) {}
 
   /** The category was deleted: like ON DELETE SET NULL, but recorded in the item's history. Idempotent. */
-  public record DetachCategory(UUID categoryId, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
+  public record DetachCategory(UUID categoryId, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Request<State> {}
 
-  public record Delete(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
+  public record Delete(Actor by, Long expectedVersion, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Conditional<State> {}
 
-  public record Restore(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
+  public record Restore(Actor by, Long expectedVersion, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Conditional<State> {}
 
-  public record Get(ActorRef<Reply> replyTo) implements Command {}
+  /** The item, if {@code by} may see it (else NOT_FOUND, as if it did not exist). */
+  public record Get(Actor by, ActorRef<Reply<State>> replyTo) implements Command, Request<State> {}
 
-  public sealed interface Reply extends JsonSerializable {}
-
-  public record Accepted(State item) implements Reply {}
-
-  public record Rejected(Rejection reason, String message) implements Reply {}
-
-  public enum Rejection {
-    NOT_FOUND,
-    DELETED,
-    NOT_DELETED,
-    VERSION_MISMATCH,
-    INVALID,
-    INVALID_TRANSITION
-  }
+  public record Accepted(State state) implements Reply.Accepted<State> {}
 
   // ---- events: immutable forever; evolve them through Jackson migrations ----
 
-  public sealed interface Event extends JsonSerializable, Traced {
+  public sealed interface Event extends Aggregate.Event {
     UUID itemId();
-
-    Instant at();
   }
 
   /** {@code tags} is absent (null) in events written before items had tags. */
@@ -107,7 +100,9 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   public record CategoryDetached(UUID itemId, UUID categoryId, Instant at,
       @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  public record Deleted(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
+  /** {@code deletedBy}: who deleted it; absent in events written before deletions recorded it. */
+  public record Deleted(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId,
+      @JsonInclude(NON_NULL) UUID deletedBy) implements Event {}
 
   public record Restored(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
@@ -125,16 +120,19 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
       Instant createdAt,
       Instant updatedAt,
       Instant deletedAt,
+      @JsonInclude(NON_NULL) UUID deletedBy,
       long version)
-      implements JsonSerializable {
+      implements Aggregate.State<State, Event> {
 
-    static final State EMPTY = new State(null, null, null, null, null, null, List.of(), null, null, null, 0);
+    static final State EMPTY = new State(null, null, null, null, null, null, List.of(), null, null, null, null, 0);
 
-    boolean exists() {
+    @Override
+    public boolean exists() {
       return id != null;
     }
 
-    boolean deleted() {
+    @Override
+    public boolean deleted() {
       return deletedAt != null;
     }
 
@@ -142,23 +140,42 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
       return exists() && !deleted();
     }
 
-    State apply(Event event) {
+    /** Deleted by someone other than its owner: an editor or admin moderating it. */
+    boolean moderated() {
+      return deleted() && deletedBy != null && !deletedBy.equals(ownerId);
+    }
+
+    @Override
+    public State apply(Event event) {
       long next = version + 1;
       if (event instanceof Created e) {
         return new State(e.itemId(), e.title(), e.content(), e.status(), e.categoryId(), e.ownerId(), tagsOf(e.tags()), e.at(),
-            e.at(), null, next);
+            e.at(), null, null, next);
       } else if (event instanceof Updated e) {
         List<String> newTags = e.tags() == null ? tags : e.tags();
-        return new State(id, e.title(), e.content(), e.status(), e.categoryId(), ownerId, newTags, createdAt, e.at(), null, next);
+        return new State(id, e.title(), e.content(), e.status(), e.categoryId(), ownerId, newTags, createdAt, e.at(), null, null,
+            next);
       } else if (event instanceof CategoryDetached e) {
-        return new State(id, title, content, status, null, ownerId, tags, createdAt, e.at(), deletedAt, next);
+        return new State(id, title, content, status, null, ownerId, tags, createdAt, e.at(), deletedAt, deletedBy, next);
       } else if (event instanceof Deleted e) {
-        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), e.at(), next);
+        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), e.at(), e.deletedBy(), next);
       } else if (event instanceof Restored e) {
-        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), null, next);
+        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), null, null, next);
       }
       throw new IllegalArgumentException("unknown item event " + event.getClass().getName());
     }
+  }
+
+  // ---- who may see and change an item ----
+
+  /** Its owner, editors and admins see an item always; everybody sees a published item that is not deleted. */
+  public static boolean canSee(Actor by, UUID ownerId, String status, boolean deleted) {
+    return canChange(by, ownerId) || ("published".equals(status) && !deleted);
+  }
+
+  /** Its owner, editors and admins may change an item. */
+  public static boolean canChange(Actor by, UUID ownerId) {
+    return by.curator() || by.is(ownerId);
   }
 
   // ---- validation, shared by the HTTP edge (field errors) and the aggregate (its invariants) ----
@@ -190,6 +207,9 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     if (title != null && (title.isBlank() || title.length() > MAX_TITLE_LENGTH)) {
       errors.add(new FieldError("title", "must be 1 to " + MAX_TITLE_LENGTH + " characters and not blank"));
     }
+    if (content != null && content.length() > MAX_CONTENT_LENGTH) {
+      errors.add(new FieldError("content", "must be at most " + MAX_CONTENT_LENGTH + " characters"));
+    }
     if (status != null && !STATUSES.contains(status)) {
       errors.add(new FieldError("status", "must be one of draft, published, archived"));
     }
@@ -216,9 +236,9 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
    * The event that creates an item. Creating an item is not a command to its entity: the HTTP edge
    * mints the id (a time-ordered UUID), so nothing else can be writing to that item, and the event
    * needs no state to be decided. The edge writes it as the item's first event, tagged as the
-   * entity would tag it ({@link io.tablecast.db.FirstEvents}); the entity starts, and recovers it,
-   * on the item's first later command. Starting an entity per create took about a third of the
-   * service's CPU per create (README, Performance).
+   * entity would tag it ({@link NewItems}); the entity starts, and recovers it,
+   * on the item's first later command: starting an entity only to persist one event is a large
+   * share of a create's cost.
    *
    * @throws IllegalArgumentException if the fields fail {@link #validateNew}, which the edge checks
    *     first to answer with field errors
@@ -241,8 +261,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   // ---- behavior ----
 
   public static void init(ActorSystem<?> system, Settings settings) {
-    ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
   }
 
   /** The tag of the events of the item with this entity id: its slice of the items projection. */
@@ -259,18 +278,11 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     return Behaviors.setup(ctx -> new Item(itemId, settings, ctx));
   }
 
-  private final UUID itemId;
-  private final Settings settings;
   private final String tag;
-  private final EntityLog log;
 
   private Item(String itemId, Settings settings, ActorContext<Command> ctx) {
-    super(persistenceIdOf(itemId), settings.aggregates().restartBackoff());
-    this.itemId = UUID.fromString(itemId);
-    this.settings = settings;
+    super(ENTITY_TYPE_KEY, "item", itemId, settings, ctx);
     this.tag = tagOf(itemId, settings);
-    this.log = new EntityLog(
-        "item", persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
   }
 
   @Override
@@ -284,55 +296,58 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   }
 
   @Override
-  public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.aggregates().snapshotEvery(), settings.aggregates().keepSnapshots());
+  protected Reply<State> accepted(State state) {
+    return new Accepted(state);
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
-  }
-
-  @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
+  @SuppressWarnings("unchecked")
+  protected void handlers(CommandHandlerWithReplyBuilder<Command, Event, State> builder) {
     builder
         .forState(state -> !state.exists())
-        .onCommand(Update.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(Delete.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(Restore.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(DetachCategory.class, (state, cmd) -> notFound(cmd.replyTo()))
-        .onCommand(Get.class, (state, cmd) -> notFound(cmd.replyTo()));
+        .onAnyCommand((state, cmd) -> notFound((Request<State>) cmd));
     builder
         .forState(State::deleted)
-        .onCommand(Restore.class, this::onRestore)
-        .onCommand(Update.class, (state, cmd) -> rejectDeleted(cmd.replyTo()))
-        .onCommand(Delete.class, (state, cmd) -> rejectDeleted(cmd.replyTo()));
+        .onCommand(Restore.class, (state, cmd) -> permitted(state, cmd.by(), cmd, () -> onRestore(state, cmd)))
+        .onCommand(Update.class, (state, cmd) -> permitted(state, cmd.by(), cmd, () -> rejectDeleted(cmd)))
+        .onCommand(Delete.class, (state, cmd) -> permitted(state, cmd.by(), cmd, () -> rejectDeleted(cmd)));
     builder
         .forState(State::active)
-        .onCommand(Update.class, this::onUpdate)
-        .onCommand(Delete.class, this::onDelete)
-        .onCommand(Restore.class, (state, cmd) ->
-            reject(cmd.replyTo(), Rejection.NOT_DELETED, "item " + itemId + " is not deleted"));
+        .onCommand(Update.class, (state, cmd) -> permitted(state, cmd.by(), cmd, () ->
+            ifCurrent(state, cmd, () -> onUpdate(state, cmd))))
+        .onCommand(Delete.class, (state, cmd) -> permitted(state, cmd.by(), cmd, () ->
+            ifCurrent(state, cmd, () -> persist(new Deleted(id, EventTime.now(), cmd.requestId(), cmd.by().userId()), cmd))))
+        .onCommand(Restore.class, (state, cmd) -> permitted(state, cmd.by(), cmd, () -> notDeleted(cmd)));
     builder
         .forAnyState()
         .onCommand(DetachCategory.class, this::onDetachCategory)
-        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Accepted(state)));
-    return Traced.inMdc(builder.build());
+        .onCommand(Get.class, (state, cmd) -> visible(state, cmd.by()) ? accept(state, cmd) : notFound(cmd));
+  }
+
+  private static boolean visible(State state, Actor by) {
+    return canSee(by, state.ownerId(), state.status(), state.deleted());
+  }
+
+  /** {@code decide} runs for a user who may change the item; one who may not see it is told it does not exist. */
+  private ReplyEffect<Event, State> permitted(State state, Actor by, Request<State> cmd, Supplier<ReplyEffect<Event, State>> decide) {
+    if (!visible(state, by)) {
+      return notFound(cmd);
+    }
+    if (!canChange(by, state.ownerId())) {
+      return forbidden(cmd, "only the item's owner, an editor or an admin may change " + name());
+    }
+    return decide.get();
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
-    if (stale(state, cmd.expectedVersion())) {
-      return versionMismatch(state, cmd.replyTo());
-    }
     Changes c = cmd.changes();
     List<FieldError> errors = new ArrayList<>(validate(c.title(), c.content(), c.status()));
     errors.addAll(validateTags(c.tags()));
     if (!errors.isEmpty()) {
-      return invalid(cmd.replyTo(), errors);
+      return invalid(cmd, errors);
     }
     if (c.status() != null && !c.status().equals(state.status()) && !c.status().equals(NEXT_STATUS.get(state.status()))) {
-      return reject(cmd.replyTo(), Rejection.INVALID_TRANSITION, "item " + itemId + " cannot go from " + state.status()
+      return reject(cmd, Rejection.INVALID_TRANSITION, name() + " cannot go from " + state.status()
           + " to " + c.status() + "; from " + state.status() + " it can only go to " + NEXT_STATUS.get(state.status()));
     }
     String title = c.title() == null ? state.title() : c.title();
@@ -347,63 +362,23 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     if (!Objects.equals(categoryId, state.categoryId())) changed.add("category_id");
     if (!tags.equals(state.tags())) changed.add("tags");
     if (changed.isEmpty()) {
-      return Effect().reply(cmd.replyTo(), new Accepted(state));
+      return accept(state, cmd);
     }
-    return persistAndReply(
-        new Updated(itemId, title, content, status, categoryId, tags, changed, EventTime.now(), cmd.requestId()),
-        cmd, cmd.replyTo());
+    return persist(new Updated(id, title, content, status, categoryId, tags, changed, EventTime.now(), cmd.requestId()), cmd);
+  }
+
+  /** An item a moderator deleted stays deleted until a moderator restores it. */
+  private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
+    if (state.moderated() && !cmd.by().curator()) {
+      return forbidden(cmd, name() + " was deleted by an editor or admin; only an editor or admin may restore it");
+    }
+    return ifCurrent(state, cmd, () -> persist(new Restored(id, EventTime.now(), cmd.requestId()), cmd));
   }
 
   private ReplyEffect<Event, State> onDetachCategory(State state, DetachCategory cmd) {
     if (!cmd.categoryId().equals(state.categoryId())) {
-      return Effect().reply(cmd.replyTo(), new Accepted(state));
+      return accept(state, cmd);
     }
-    return persistAndReply(new CategoryDetached(itemId, cmd.categoryId(), EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
+    return persist(new CategoryDetached(id, cmd.categoryId(), EventTime.now(), cmd.requestId()), cmd);
   }
-
-  private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
-    if (stale(state, cmd.expectedVersion())) {
-      return versionMismatch(state, cmd.replyTo());
-    }
-    return persistAndReply(new Deleted(itemId, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
-  }
-
-  private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
-    if (stale(state, cmd.expectedVersion())) {
-      return versionMismatch(state, cmd.replyTo());
-    }
-    return persistAndReply(new Restored(itemId, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
-  }
-
-  private ReplyEffect<Event, State> persistAndReply(Event event, Traced cmd, ActorRef<Reply> replyTo) {
-    return Effect().persist(event)
-        .thenRun(state -> log.persisted(event, cmd.requestId()))
-        .thenReply(replyTo, Accepted::new);
-  }
-
-  private static boolean stale(State state, Long expectedVersion) {
-    return expectedVersion != null && expectedVersion != state.version();
-  }
-
-  private ReplyEffect<Event, State> versionMismatch(State state, ActorRef<Reply> replyTo) {
-    return reject(replyTo, Rejection.VERSION_MISMATCH, "item " + itemId + " is at version " + state.version());
-  }
-
-  private ReplyEffect<Event, State> notFound(ActorRef<Reply> replyTo) {
-    return reject(replyTo, Rejection.NOT_FOUND, "item " + itemId + " does not exist");
-  }
-
-  private ReplyEffect<Event, State> rejectDeleted(ActorRef<Reply> replyTo) {
-    return reject(replyTo, Rejection.DELETED, "item " + itemId + " is deleted; restore it before changing it");
-  }
-
-  private ReplyEffect<Event, State> invalid(ActorRef<Reply> replyTo, List<FieldError> errors) {
-    return reject(replyTo, Rejection.INVALID, errors.get(0).field() + " " + errors.get(0).message());
-  }
-
-  private ReplyEffect<Event, State> reject(ActorRef<Reply> replyTo, Rejection reason, String message) {
-    log.rejected(reason, message);
-    return Effect().reply(replyTo, new Rejected(reason, message));
-  }
-
 }

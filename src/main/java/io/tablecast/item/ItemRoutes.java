@@ -1,9 +1,9 @@
 package io.tablecast.item;
 
-import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
@@ -12,20 +12,22 @@ import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tablecast.EntityLog;
 import io.tablecast.FieldError;
 import io.tablecast.Settings;
 import io.tablecast.TimeOrderedUuid;
+import io.tablecast.aggregate.Reply;
 import io.tablecast.category.Categories;
 import io.tablecast.category.Category;
-import io.tablecast.db.FirstEvents;
+import io.tablecast.category.CategoryQueries;
 import io.tablecast.http.ApiDirectives;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Ids;
 import io.tablecast.http.Json;
+import io.tablecast.http.JsonFields;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.MinVersion;
 import io.tablecast.http.Problem;
+import io.tablecast.http.Replies;
 import io.tablecast.metrics.Metrics;
 import io.tablecast.user.Auth;
 import io.tablecast.user.Principal;
@@ -33,8 +35,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,13 +47,13 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * /api/items: a create writes the new item's first event ({@link Item#created}, {@link FirstEvents}),
- * other commands go to the Item aggregate, reads come from the items read tables. Every
- * route needs a user: the owner, editors and admins may change an item; drafts and archived items
- * are visible to them only, published items to every user.
+ * /api/items. A create writes the new item's first event ({@link NewItems}); every other command
+ * is one ask of the Item aggregate, which decides who may do it; reads come from the items read
+ * tables, filtered by the same rules ({@link Item#canSee}). A write that names a category asks
+ * the Category aggregate once whether it is live.
  */
 public final class ItemRoutes extends ApiDirectives {
-  private static final Set<String> PATCHABLE = Set.of("title", "content", "status", "category_id", "tags");
+  private static final Set<String> FIELDS = Set.of("title", "content", "status", "category_id", "tags");
 
   public record NewItem(
       String title, String content, String status, @JsonProperty("category_id") UUID categoryId, List<String> tags) {}
@@ -59,27 +61,28 @@ public final class ItemRoutes extends ApiDirectives {
   private final ClusterSharding sharding;
   private final Settings settings;
   private final Auth auth;
-  private final Categories categories;
+  private final ItemCategories categories;
   private final ItemQueries queries;
   private final ItemHistory history;
   private final Blocking blocking;
   private final Metrics metrics;
   private final MinVersion minVersions;
   private final Duration askTimeout;
-  private final FirstEvents firstEvents;
+  private final NewItems newItems;
 
-  public ItemRoutes(ActorSystem<?> system, Settings settings, Metrics metrics, ItemQueries queries, Categories categories) {
+  public ItemRoutes(ActorSystem<?> system, Settings settings, Metrics metrics, ItemQueries queries, Categories categories,
+      CategoryQueries categoryQueries) {
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
     this.auth = Auth.get(system);
-    this.categories = categories;
+    this.categories = new ItemCategories(system, categories, categoryQueries);
     this.queries = queries;
     this.history = new ItemHistory(system);
     this.blocking = new Blocking(system);
     this.minVersions = new MinVersion(system, blocking, settings.queries().minVersionWait());
     this.askTimeout = settings.http().askTimeout();
-    this.firstEvents = FirstEvents.get(system);
+    this.newItems = new NewItems(system, settings, metrics);
   }
 
   public Route routes() {
@@ -95,39 +98,14 @@ public final class ItemRoutes extends ApiDirectives {
         pathEndOrSingleSlash(() -> concat(
             get(() -> parameterMap(query -> find(principal, id, query))),
             patch(() -> ifMatch(version -> entity(Json.body(JsonNode.class), body -> update(principal, id, body, version)))),
-            delete(() -> ifMatch(version -> writable(principal, id, state ->
-                command(id, (request, reply) -> new Item.Delete(version, request, reply))))))),
-        path("restore", () -> post(() -> ifMatch(version -> writable(principal, id, state ->
-            command(id, (request, reply) -> new Item.Restore(version, request, reply)))))),
-        path("history", () -> get(() -> visible(principal, id, state ->
-            completeWithFuture(history.of(id).thenApply(events -> Json.response(StatusCodes.OK, events)))))));
-  }
-
-  // ---- who may see and change an item ----
-
-  static boolean canSee(Principal p, UUID ownerId, String status, boolean deleted) {
-    return canChange(p, ownerId) || ("published".equals(status) && !deleted);
-  }
-
-  static boolean canChange(Principal p, UUID ownerId) {
-    return p.isEditorOrAdmin() || (ownerId != null && p.is(ownerId));
-  }
-
-  /** The item as the aggregate has it now; 404 if it does not exist or the user may not see it. */
-  private Route visible(Principal principal, UUID id, Function<Item.State, Route> inner) {
-    return onSuccess(item(id).<Item.Reply>ask(Item.Get::new, askTimeout), reply -> {
-      if (reply instanceof Item.Accepted a && canSee(principal, a.item().ownerId(), a.item().status(), a.item().deleted())) {
-        return inner.apply(a.item());
-      }
-      return complete(Problem.response(StatusCodes.NOT_FOUND, "item " + id + " does not exist"));
-    });
-  }
-
-  /** Like {@link #visible}, and the user must be its owner, an editor or an admin (else 403). */
-  private Route writable(Principal principal, UUID id, Function<Item.State, Route> inner) {
-    return visible(principal, id, state -> canChange(principal, state.ownerId())
-        ? inner.apply(state)
-        : complete(Auth.forbidden("only the item's owner, an editor or an admin may change item " + id)));
+            delete(() -> ifMatch(version ->
+                command(id, null, (request, reply) -> new Item.Delete(principal.actor(), version, request, reply)))))),
+        path("restore", () -> post(() -> ifMatch(version ->
+            command(id, null, (request, reply) -> new Item.Restore(principal.actor(), version, request, reply))))),
+        path("history", () -> get(() -> completeWithFuture(
+            ask(id, reply -> new Item.Get(principal.actor(), reply)).thenCompose(reply -> reply instanceof Item.Accepted
+                ? history.of(id).thenApply(events -> Json.response(StatusCodes.OK, events))
+                : CompletableFuture.completedFuture(Replies.toResponse(reply, state -> null)))))));
   }
 
   // ---- commands ----
@@ -138,156 +116,77 @@ public final class ItemRoutes extends ApiDirectives {
       return invalid(errors);
     }
     UUID id = TimeOrderedUuid.create();
-    return withCategory(body.categoryId(), () -> requestId(requestId -> {
+    return withCategory(body.categoryId(), category -> requestId(requestId -> {
       Item.Created created = Item.created(
           id, body.title(), body.content(), body.status(), body.categoryId(), principal.userId(), body.tags(), requestId);
-      return completeWithFuture(persistNew(created)
-          .thenCompose(done -> view(Item.stateAfter(created), requestId))
+      return completeWithFuture(newItems.write(created)
+          .thenCompose(done -> view(Item.stateAfter(created), category, requestId))
           .thenApply(view -> itemResponse(StatusCodes.CREATED, view)));
     }));
   }
 
-  /** Writes a new item's Created event as its first event, without starting its entity. */
-  private CompletionStage<Done> persistNew(Item.Created created) {
-    String itemId = created.itemId().toString();
-    String persistenceId = Item.persistenceIdOf(itemId).id();
-    return firstEvents.write(persistenceId, created, Set.of(Item.tagOf(itemId, settings)), askTimeout)
-        .whenComplete((done, failure) -> {
-          metrics.command("item", failure == null ? "accepted" : "failed");
-          if (failure == null) {
-            new EntityLog("item", persistenceId, () -> 1, metrics).persisted(created, created.requestId());
-          }
-        });
-  }
-
   private Route update(Principal principal, UUID id, JsonNode body, Long expectedVersion) {
-    if (!body.isObject()) {
+    if (!JsonFields.isObject(body)) {
       return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
     }
     List<FieldError> errors = new ArrayList<>();
-    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!PATCHABLE.contains(name)) {
-        errors.add(new FieldError(name, "is not a field that can be changed"));
-      }
-    }
-    String title = text(body, "title", errors);
-    String content = text(body, "content", errors);
-    String status = text(body, "status", errors);
-    boolean categorySent = body.has("category_id");
-    UUID categoryId = null;
-    if (categorySent && !body.get("category_id").isNull()) {
-      JsonNode value = body.get("category_id");
-      Optional<UUID> parsed = value.isTextual() ? Ids.parse(value.textValue()) : Optional.empty();
-      if (parsed.isEmpty()) {
-        errors.add(new FieldError("category_id", "must be a category id (UUID) or null"));
-      }
-      categoryId = parsed.orElse(null);
-    }
-    List<String> tags = null;
-    if (body.has("tags")) {
-      JsonNode value = body.get("tags");
-      if (value.isArray()) {
-        tags = new ArrayList<>();
-        for (JsonNode tag : value) {
-          tags.add(tag.isTextual() ? tag.textValue() : null);
-        }
-      } else {
-        errors.add(new FieldError("tags", "must be a list of strings"));
-      }
-    }
+    JsonFields fields = new JsonFields(body, FIELDS, errors);
+    String title = fields.text("title");
+    String content = fields.text("content");
+    String status = fields.text("status");
+    UUID categoryId = fields.id("category_id", true);
+    List<String> tags = fields.strings("tags");
     errors.addAll(Item.validate(title, content, status));
     errors.addAll(Item.validateTags(tags));
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
-    Item.Changes changes = new Item.Changes(title, content, status, categorySent, categoryId, tags);
-    UUID newCategory = categoryId;
-    return writable(principal, id, state -> withCategory(newCategory, () ->
-        command(id, (request, reply) -> new Item.Update(changes, expectedVersion, request, reply))));
-  }
-
-  /** A string field; null (or JSON null, which these fields do not accept) is an error when sent. */
-  private static String text(JsonNode body, String field, List<FieldError> errors) {
-    JsonNode value = body.get(field);
-    if (value == null) {
-      return null;
-    }
-    if (!value.isTextual()) {
-      errors.add(new FieldError(field, value.isNull() ? "cannot be null" : "must be a string"));
-      return null;
-    }
-    return value.textValue();
+    Item.Changes changes = new Item.Changes(title, content, status, fields.has("category_id"), categoryId, tags);
+    return withCategory(categoryId, category ->
+        command(id, category, (request, reply) -> new Item.Update(changes, principal.actor(), expectedVersion, request, reply)));
   }
 
   /** An item may only name a category that exists and is not deleted (422), checked on the write side. */
-  private Route withCategory(UUID categoryId, java.util.function.Supplier<Route> inner) {
+  private Route withCategory(UUID categoryId, Function<Category.State, Route> inner) {
     if (categoryId == null) {
-      return inner.get();
+      return inner.apply(null);
     }
-    return onSuccess(categories.get(categoryId), reply -> {
-      if (reply instanceof Category.Accepted a && a.state().active()) {
-        return inner.get();
-      }
-      return complete(new Problem("about:blank", "Unprocessable Content", 422,
-          "category " + categoryId + " does not exist or is deleted",
-          List.of(new FieldError("category_id", "must name an existing category"))).toResponse());
-    });
+    return onSuccess(categories.live(categoryId), category -> category.isPresent()
+        ? inner.apply(category.get())
+        : complete(new Problem("about:blank", "Unprocessable Content", 422,
+            "category " + categoryId + " does not exist or is deleted",
+            List.of(new FieldError("category_id", "must name an existing category"))).toResponse()));
   }
 
   /** Sends a command built from the request id and the reply address; answers with the item or the rejection. */
-  private Route command(
-      UUID id, BiFunction<String, ActorRef<Item.Reply>, Item.Command> command) {
-    return requestId(requestId -> {
-      CompletionStage<HttpResponse> response = item(id).<Item.Reply>ask(reply -> command.apply(requestId, reply), askTimeout)
-          .whenComplete((reply, failure) -> metrics.command("item", outcome(reply)))
-          .thenCompose(reply -> {
-        if (reply instanceof Item.Accepted accepted) {
-          return view(accepted.item(), requestId).thenApply(view -> itemResponse(StatusCodes.OK, view));
-        }
-        return CompletableFuture.completedFuture(rejection((Item.Rejected) reply));
-      });
-      return completeWithFuture(response);
-    });
+  private Route command(UUID id, Category.State checked, BiFunction<String, ActorRef<Reply<Item.State>>, Item.Command> command) {
+    return requestId(requestId -> completeWithFuture(ask(id, reply -> command.apply(requestId, reply))
+        .whenComplete((reply, failure) -> metrics.command("item", outcome(reply)))
+        .thenCompose(reply -> reply instanceof Item.Accepted accepted
+            ? view(accepted.state(), checked, requestId).thenApply(view -> itemResponse(StatusCodes.OK, view))
+            : CompletableFuture.completedFuture(Replies.toResponse(reply, state -> null)))));
+  }
+
+  /** The aggregate's state as the read side would show it, category name included. */
+  private CompletionStage<ItemView> view(Item.State state, Category.State checked, String requestId) {
+    return categories.view(state, checked, categoryId ->
+        ask(state.id(), reply -> new Item.DetachCategory(categoryId, requestId, reply))
+            .thenApply(reply -> reply instanceof Item.Accepted detached ? detached.state() : state));
+  }
+
+  private CompletionStage<Reply<Item.State>> ask(UUID id, Function<ActorRef<Reply<Item.State>>, Item.Command> command) {
+    return item(id).ask(command::apply, askTimeout);
   }
 
   private static HttpResponse itemResponse(StatusCode status, ItemView view) {
     return withETag(Json.response(status, view), view.version()).addHeader(Location.create("/api/items/" + view.id()));
   }
 
-  private static String outcome(Item.Reply reply) {
-    if (reply instanceof Item.Rejected rejected) {
-      return rejected.reason().name().toLowerCase(java.util.Locale.ROOT);
+  private static String outcome(Reply<Item.State> reply) {
+    if (reply instanceof Reply.Rejected<Item.State> rejected) {
+      return rejected.reason().name().toLowerCase(Locale.ROOT);
     }
     return reply == null ? "failed" : "accepted";
-  }
-
-  /**
-   * The aggregate's state as the read side would show it, category name included. If the category
-   * was deleted while this write was under way (after the check, before the write), the item is
-   * detached here: the category's deletion came first in the journal, so the CategoryDetacher
-   * would not see this write.
-   */
-  private CompletionStage<ItemView> view(Item.State state, String requestId) {
-    if (state.categoryId() == null) {
-      return CompletableFuture.completedFuture(ItemView.of(state, null));
-    }
-    return categories.get(state.categoryId()).thenCompose(reply -> {
-      if (reply instanceof Category.Accepted a && a.state().active()) {
-        return CompletableFuture.completedFuture(ItemView.of(state, a.state().name()));
-      }
-      return item(state.id()).<Item.Reply>ask(r -> new Item.DetachCategory(state.categoryId(), requestId, r), askTimeout)
-          .thenApply(detached -> ItemView.of(detached instanceof Item.Accepted d ? d.item() : state, null));
-    });
-  }
-
-  private static HttpResponse rejection(Item.Rejected rejected) {
-    return switch (rejected.reason()) {
-      case NOT_FOUND -> Problem.response(StatusCodes.NOT_FOUND, rejected.message());
-      case DELETED, NOT_DELETED, INVALID_TRANSITION -> Problem.response(StatusCodes.CONFLICT, rejected.message());
-      case VERSION_MISMATCH -> Problem.response(StatusCodes.PRECONDITION_FAILED, rejected.message());
-      case INVALID -> Problem.response(StatusCodes.BAD_REQUEST, rejected.message());
-    };
   }
 
   // ---- reads ----
@@ -301,8 +200,8 @@ public final class ItemRoutes extends ApiDirectives {
     }
     return completeWithFuture(minVersions.read(() -> queries.find(id), ItemView::version, minVersion).thenApply(row -> {
       HttpResponse response = row
-          .filter(r -> canSee(principal, r.ownerId(), r.status(), r.deleted()))
-          .filter(r -> !r.deleted() || (includeDeleted && canChange(principal, r.ownerId())))
+          .filter(r -> Item.canSee(principal.actor(), r.ownerId(), r.status(), r.deleted()))
+          .filter(r -> !r.deleted() || (includeDeleted && Item.canChange(principal.actor(), r.ownerId())))
           .map(r -> withETag(Json.response(StatusCodes.OK, r), r.version()))
           .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "item " + id + " does not exist"));
       return MinVersion.marked(response, row, ItemView::version, minVersion);
@@ -364,7 +263,7 @@ public final class ItemRoutes extends ApiDirectives {
     }
   }
 
-  private akka.cluster.sharding.typed.javadsl.EntityRef<Item.Command> item(UUID id) {
+  private EntityRef<Item.Command> item(UUID id) {
     return sharding.entityRefFor(Item.ENTITY_TYPE_KEY, id.toString());
   }
 }

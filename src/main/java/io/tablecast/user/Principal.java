@@ -1,5 +1,6 @@
 package io.tablecast.user;
 
+import io.tablecast.aggregate.Actor;
 import java.util.Set;
 import java.util.UUID;
 
@@ -17,6 +18,11 @@ public record Principal(UUID userId, String email, Set<Role> roles) {
   /** Admins and editors curate everybody's content. */
   public boolean isEditorOrAdmin() {
     return has(Role.EDITOR) || has(Role.ADMIN);
+  }
+
+  /** This user as the sender of a command. */
+  public Actor actor() {
+    return new Actor(userId, has(Role.EDITOR), has(Role.ADMIN));
   }
 
   public boolean is(UUID user) {

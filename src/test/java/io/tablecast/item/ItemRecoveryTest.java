@@ -12,6 +12,9 @@ import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import akka.persistence.testkit.javadsl.SnapshotTestKit;
 import com.typesafe.config.ConfigFactory;
 import io.tablecast.Settings;
+import io.tablecast.aggregate.Actor;
+import io.tablecast.aggregate.Rejection;
+import io.tablecast.aggregate.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -56,14 +59,14 @@ class ItemRecoveryTest {
     testKit.shutdownTestKit();
   }
 
-  private Item.Reply ask(ActorRef<Item.Command> item, Function<ActorRef<Item.Reply>, Item.Command> command) {
-    var probe = testKit.<Item.Reply>createTestProbe();
+  private Reply<Item.State> ask(ActorRef<Item.Command> item, Function<ActorRef<Reply<Item.State>>, Item.Command> command) {
+    var probe = testKit.<Reply<Item.State>>createTestProbe();
     item.tell(command.apply(probe.getRef()));
     return probe.receiveMessage(TIMEOUT);
   }
 
-  private static Item.Command retitle(String title, ActorRef<Item.Reply> replyTo) {
-    return new Item.Update(new Item.Changes(title, null, null, false, null, null), null, null, replyTo);
+  private static Item.Command retitle(String title, ActorRef<Reply<Item.State>> replyTo) {
+    return new Item.Update(new Item.Changes(title, null, null, false, null, null), Actor.SYSTEM, null, null, replyTo);
   }
 
   private void stop(ActorRef<Item.Command> item) {
@@ -79,18 +82,18 @@ class ItemRecoveryTest {
 
     var first = testKit.spawn(Item.create(id.toString(), settings));
     Item.Accepted second = assertInstanceOf(Item.Accepted.class, ask(first, r -> retitle("Second", r)));
-    assertEquals(2, second.item().version());
-    assertEquals("Hello", second.item().content());
+    assertEquals(2, second.state().version());
+    assertEquals("Hello", second.state().content());
     assertInstanceOf(Item.Accepted.class, ask(first, r -> retitle("Third", r))); // a snapshot at version 2
     stop(first);
 
     snapshotReads.clear();
     var again = testKit.spawn(Item.create(id.toString(), settings));
-    Item.Accepted state = assertInstanceOf(Item.Accepted.class, ask(again, Item.Get::new));
-    assertEquals(3, state.item().version());
-    assertEquals("Third", state.item().title());
+    Item.Accepted state = assertInstanceOf(Item.Accepted.class, ask(again, r -> new Item.Get(Actor.SYSTEM, r)));
+    assertEquals(3, state.state().version());
+    assertEquals("Third", state.state().title());
     assertEquals(List.of(persistenceId), snapshotReads);
     Item.Accepted updated = assertInstanceOf(Item.Accepted.class, ask(again, r -> retitle("Fourth", r)));
-    assertEquals(4, updated.item().version());
+    assertEquals(4, updated.state().version());
   }
 }

@@ -11,6 +11,9 @@ import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
 import com.typesafe.config.ConfigFactory;
 import io.tablecast.Settings;
+import io.tablecast.aggregate.Actor;
+import io.tablecast.aggregate.Rejection;
+import io.tablecast.aggregate.Reply;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -53,8 +56,8 @@ class ItemTest {
     return created;
   }
 
-  private CommandResultWithReply<Item.Command, Item.Event, Item.State, Item.Reply> run(
-      java.util.function.Function<akka.actor.typed.ActorRef<Item.Reply>, Item.Command> command) {
+  private CommandResultWithReply<Item.Command, Item.Event, Item.State, Reply<Item.State>> run(
+      java.util.function.Function<akka.actor.typed.ActorRef<Reply<Item.State>>, Item.Command> command) {
     return item.runCommand(command::apply);
   }
 
@@ -78,18 +81,18 @@ class ItemTest {
 
     item.initialize(created);
     assertEquals(state, item.getState());
-    var got = run(Item.Get::new);
-    assertEquals(state, ((Item.Accepted) got.reply()).item());
+    var got = run(r -> new Item.Get(Actor.SYSTEM, r));
+    assertEquals(state, ((Item.Accepted) got.reply()).state());
   }
 
   @Test
   void eventsCarryTheRequestIdOfTheirCommandAndTheStateIgnoresIt() {
     create("First", "Hello");
-    var updated = run(reply -> new Item.Update(changes("Second", null, null), null, "req-2", reply));
+    var updated = run(reply -> new Item.Update(changes("Second", null, null), Actor.SYSTEM, null, "req-2", reply));
     assertEquals("req-2", updated.eventOfType(Item.Updated.class).requestId());
-    var untraced = run(reply -> new Item.Update(changes("Third", null, null), null, null, reply));
+    var untraced = run(reply -> new Item.Update(changes("Third", null, null), Actor.SYSTEM, null, null, reply));
     assertNull(untraced.eventOfType(Item.Updated.class).requestId());
-    assertEquals(((Item.Accepted) untraced.reply()).item(), item.getState());
+    assertEquals(((Item.Accepted) untraced.reply()).state(), item.getState());
   }
 
   @Test
@@ -104,7 +107,7 @@ class ItemTest {
   @Test
   void partialUpdateChangesOnlyTheFieldsSent() {
     create("First", "Hello");
-    var result = run(reply -> new Item.Update(changes(null, "Changed", null), null, null, reply));
+    var result = run(reply -> new Item.Update(changes(null, "Changed", null), Actor.SYSTEM, null, null, reply));
     Item.Updated updated = result.eventOfType(Item.Updated.class);
     assertEquals("First", updated.title());
     assertEquals("Changed", updated.content());
@@ -116,61 +119,61 @@ class ItemTest {
   @Test
   void updateThatChangesNothingPersistsNothing() {
     create("First", "Hello");
-    var result = run(reply -> new Item.Update(changes("First", null, null), null, null, reply));
+    var result = run(reply -> new Item.Update(changes("First", null, null), Actor.SYSTEM, null, null, reply));
     assertTrue(result.hasNoEvents());
-    assertEquals(1, ((Item.Accepted) result.reply()).item().version());
+    assertEquals(1, ((Item.Accepted) result.reply()).state().version());
   }
 
   @Test
   void staleExpectedVersionIsRejected() {
     create("First", "Hello");
-    var result = run(reply -> new Item.Update(changes("New", null, null), 7L, null, reply));
+    var result = run(reply -> new Item.Update(changes("New", null, null), Actor.SYSTEM, 7L, null, reply));
     assertTrue(result.hasNoEvents());
-    assertEquals(Item.Rejection.VERSION_MISMATCH, ((Item.Rejected) result.reply()).reason());
-    var ok = run(reply -> new Item.Update(changes("New", null, null), 1L, null, reply));
+    assertEquals(Rejection.VERSION_MISMATCH, ((Reply.Rejected<?>) result.reply()).reason());
+    var ok = run(reply -> new Item.Update(changes("New", null, null), Actor.SYSTEM, 1L, null, reply));
     assertEquals("New", ok.eventOfType(Item.Updated.class).title());
   }
 
   @Test
   void deleteThenUpdateIsRejectedUntilRestored() {
     create("First", "Hello");
-    var deleted = run(reply -> new Item.Delete(null, null, reply));
+    var deleted = run(reply -> new Item.Delete(Actor.SYSTEM, null, null, reply));
     Item.Deleted event = deleted.eventOfType(Item.Deleted.class);
     assertEquals(event.at(), deleted.state().deletedAt());
 
-    var update = run(reply -> new Item.Update(changes("New", null, null), null, null, reply));
+    var update = run(reply -> new Item.Update(changes("New", null, null), Actor.SYSTEM, null, null, reply));
     assertTrue(update.hasNoEvents());
-    assertEquals(Item.Rejection.DELETED, ((Item.Rejected) update.reply()).reason());
-    var deleteAgain = run(reply -> new Item.Delete(null, null, reply));
-    assertEquals(Item.Rejection.DELETED, ((Item.Rejected) deleteAgain.reply()).reason());
+    assertEquals(Rejection.DELETED, ((Reply.Rejected<?>) update.reply()).reason());
+    var deleteAgain = run(reply -> new Item.Delete(Actor.SYSTEM, null, null, reply));
+    assertEquals(Rejection.DELETED, ((Reply.Rejected<?>) deleteAgain.reply()).reason());
 
-    var restored = run(reply -> new Item.Restore(null, null, reply));
+    var restored = run(reply -> new Item.Restore(Actor.SYSTEM, null, null, reply));
     assertInstanceOf(Item.Restored.class, restored.event());
     assertNull(restored.state().deletedAt());
     assertEquals(3, restored.state().version());
-    var updateAfter = run(reply -> new Item.Update(changes("New", null, null), null, null, reply));
+    var updateAfter = run(reply -> new Item.Update(changes("New", null, null), Actor.SYSTEM, null, null, reply));
     assertEquals("New", updateAfter.eventOfType(Item.Updated.class).title());
   }
 
   @Test
   void restoringALiveItemIsRejected() {
     create("First", "Hello");
-    var result = run(reply -> new Item.Restore(null, null, reply));
+    var result = run(reply -> new Item.Restore(Actor.SYSTEM, null, null, reply));
     assertTrue(result.hasNoEvents());
-    assertEquals(Item.Rejection.NOT_DELETED, ((Item.Rejected) result.reply()).reason());
+    assertEquals(Rejection.NOT_DELETED, ((Reply.Rejected<?>) result.reply()).reason());
   }
 
   @Test
   void commandsOnAMissingItemAreNotFound() {
-    var result = run(reply -> new Item.Update(changes("x", null, null), null, null, reply));
+    var result = run(reply -> new Item.Update(changes("x", null, null), Actor.SYSTEM, null, null, reply));
     assertTrue(result.hasNoEvents());
-    assertEquals(Item.Rejection.NOT_FOUND, ((Item.Rejected) result.reply()).reason());
+    assertEquals(Rejection.NOT_FOUND, ((Reply.Rejected<?>) result.reply()).reason());
   }
 
   @Test
   void stateSurvivesRestart() {
     create("First", "Hello");
-    run(reply -> new Item.Update(changes(null, "Changed", "published"), null, null, reply));
+    run(reply -> new Item.Update(changes(null, "Changed", "published"), Actor.SYSTEM, null, null, reply));
     var restarted = item.restart();
     assertEquals("Changed", restarted.state().content());
     assertEquals("published", restarted.state().status());
