@@ -179,4 +179,112 @@ class ItemTest {
     assertEquals("published", restarted.state().status());
     assertEquals(2, restarted.state().version());
   }
+
+  // ---- who may see and change an item: decided by the aggregate ----
+
+  private static final UUID OWNER = UUID.randomUUID();
+  private static final Actor OWNER_ACTOR = new Actor(OWNER, false, false);
+  private static final Actor STRANGER = new Actor(UUID.randomUUID(), false, false);
+  private static final Actor EDITOR = new Actor(UUID.randomUUID(), true, false);
+
+  private void createOwned(String status) {
+    item.initialize(Item.created(id, "Mine", "Hello", status, null, OWNER, null, null));
+  }
+
+  private Rejection rejection(Reply<Item.State> reply) {
+    return assertInstanceOf(Reply.Rejected.class, reply).reason();
+  }
+
+  @Test
+  void aDraftIsNotFoundForAnybodyButItsOwnerAndCurators() {
+    createOwned("draft");
+    assertEquals(Rejection.NOT_FOUND, rejection(run(r -> new Item.Get(STRANGER, r)).reply()));
+    var update = run(r -> new Item.Update(changes("Theirs", null, null), STRANGER, null, null, r));
+    assertEquals(Rejection.NOT_FOUND, rejection(update.reply()));
+    assertTrue(update.hasNoEvents());
+    assertEquals(Rejection.NOT_FOUND, rejection(run(r -> new Item.Delete(STRANGER, null, null, r)).reply()));
+    assertInstanceOf(Item.Accepted.class, run(r -> new Item.Get(OWNER_ACTOR, r)).reply());
+    assertInstanceOf(Item.Accepted.class, run(r -> new Item.Get(EDITOR, r)).reply());
+  }
+
+  @Test
+  void aPublishedItemIsSeenByAnybodyButChangedOnlyByItsOwnerAndCurators() {
+    createOwned("published");
+    assertInstanceOf(Item.Accepted.class, run(r -> new Item.Get(STRANGER, r)).reply());
+    var update = run(r -> new Item.Update(changes("Theirs", null, null), STRANGER, null, null, r));
+    assertEquals(Rejection.FORBIDDEN, rejection(update.reply()));
+    assertTrue(update.hasNoEvents());
+    assertEquals(Rejection.FORBIDDEN, rejection(run(r -> new Item.Delete(STRANGER, null, null, r)).reply()));
+    assertEquals("Owner's", run(r -> new Item.Update(changes("Owner's", null, null), OWNER_ACTOR, null, null, r))
+        .eventOfType(Item.Updated.class).title());
+    assertEquals("Editor's", run(r -> new Item.Update(changes("Editor's", null, null), EDITOR, null, null, r))
+        .eventOfType(Item.Updated.class).title());
+  }
+
+  @Test
+  void aDeletedItemIsNotFoundForOthersAndItsDeletionRecordsWhoDeletedIt() {
+    createOwned("published");
+    var deleted = run(r -> new Item.Delete(OWNER_ACTOR, null, null, r));
+    assertEquals(OWNER, deleted.eventOfType(Item.Deleted.class).deletedBy());
+    assertEquals(Rejection.NOT_FOUND, rejection(run(r -> new Item.Get(STRANGER, r)).reply()));
+    assertEquals(Rejection.NOT_FOUND, rejection(run(r -> new Item.Restore(STRANGER, null, null, r)).reply()));
+    assertInstanceOf(Item.Accepted.class, run(r -> new Item.Get(OWNER_ACTOR, r)).reply());
+  }
+
+  @Test
+  void anOwnerRestoresWhatTheyDeletedButNotWhatAModeratorDeleted() {
+    createOwned("published");
+    run(r -> new Item.Delete(OWNER_ACTOR, null, null, r));
+    run(r -> new Item.Restore(OWNER_ACTOR, null, null, r)).eventOfType(Item.Restored.class);
+
+    var moderated = run(r -> new Item.Delete(EDITOR, null, null, r));
+    assertEquals(EDITOR.userId(), moderated.eventOfType(Item.Deleted.class).deletedBy());
+    var byOwner = run(r -> new Item.Restore(OWNER_ACTOR, null, null, r));
+    assertEquals(Rejection.FORBIDDEN, rejection(byOwner.reply()));
+    assertTrue(byOwner.hasNoEvents());
+    run(r -> new Item.Restore(EDITOR, null, null, r)).eventOfType(Item.Restored.class);
+    assertNull(item.getState().deletedBy());
+  }
+
+  @Test
+  void anItemDeletedBeforeDeletionsRecordedWhoIsRestoredByItsOwner() {
+    createOwned("published");
+    item.initialize(Item.created(id, "Mine", "Hello", "published", null, OWNER, null, null),
+        new Item.Deleted(id, java.time.Instant.now(), null, null));
+    run(r -> new Item.Restore(OWNER_ACTOR, null, null, r)).eventOfType(Item.Restored.class);
+  }
+
+  @Test
+  void contentIsBoundedForUpdatesAsForCreates() {
+    createOwned("draft");
+    String tooLong = "x".repeat(Item.MAX_CONTENT_LENGTH + 1);
+    var update = run(r -> new Item.Update(changes(null, tooLong, null), OWNER_ACTOR, null, null, r));
+    assertEquals(Rejection.INVALID, rejection(update.reply()));
+    assertTrue(update.hasNoEvents());
+    assertThrows(IllegalArgumentException.class, () -> Item.created(id, "T", tooLong, null, null, OWNER, null, null));
+    assertEquals(Item.MAX_CONTENT_LENGTH,
+        Item.created(id, "T", "x".repeat(Item.MAX_CONTENT_LENGTH), null, null, OWNER, null, null).content().length());
+  }
+
+  @Test
+  void detachingACategoryTheItemDoesNotNameChangesNothing() {
+    UUID category = UUID.randomUUID();
+    item.initialize(Item.created(id, "Mine", "Hello", null, category, OWNER, null, null));
+    var other = run(r -> new Item.DetachCategory(UUID.randomUUID(), null, r));
+    assertTrue(other.hasNoEvents());
+    var detached = run(r -> new Item.DetachCategory(category, "req-9", r));
+    assertEquals(category, detached.eventOfType(Item.CategoryDetached.class).categoryId());
+    assertNull(detached.state().categoryId());
+    assertTrue(run(r -> new Item.DetachCategory(category, null, r)).hasNoEvents());
+  }
+
+  @Test
+  void theLifecycleGoesDraftPublishedArchivedDraft() {
+    createOwned("draft");
+    var skip = run(r -> new Item.Update(changes(null, null, "archived"), OWNER_ACTOR, null, null, r));
+    assertEquals(Rejection.INVALID_TRANSITION, rejection(skip.reply()));
+    for (String next : List.of("published", "archived", "draft")) {
+      assertEquals(next, run(r -> new Item.Update(changes(null, null, next), OWNER_ACTOR, null, null, r)).state().status());
+    }
+  }
 }
