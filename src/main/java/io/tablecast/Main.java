@@ -1,10 +1,10 @@
 package io.tablecast;
 
 import io.tablecast.bench.BenchCommand;
+import io.tablecast.bench.ListPlansCommand;
+import io.tablecast.bench.RebuildBenchCommand;
 import io.tablecast.cli.DbCommand;
-import io.tablecast.cli.ListPlansCommand;
 import io.tablecast.cli.ProjectionsCommand;
-import io.tablecast.cli.RebuildBenchCommand;
 import io.tablecast.cli.ServeCommand;
 import io.tablecast.cli.UsersCommand;
 import picocli.CommandLine;

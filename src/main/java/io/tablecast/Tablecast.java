@@ -19,7 +19,6 @@ import akka.management.javadsl.AkkaManagement;
 import com.typesafe.config.Config;
 import io.tablecast.category.Categories;
 import io.tablecast.category.Category;
-import io.tablecast.category.CategoryDetacher;
 import io.tablecast.category.CategoryProjection;
 import io.tablecast.category.CategoryQueries;
 import io.tablecast.category.CategoryRoutes;
@@ -27,16 +26,18 @@ import io.tablecast.cluster.Readiness;
 import io.tablecast.db.Database;
 import io.tablecast.db.Migrations;
 import io.tablecast.http.HttpServer;
+import io.tablecast.item.CategoryDetacher;
 import io.tablecast.item.Item;
 import io.tablecast.item.ItemProjection;
 import io.tablecast.item.ItemQueries;
 import io.tablecast.item.ItemRoutes;
 import io.tablecast.metrics.Metrics;
-import io.tablecast.projection.Generations;
+import io.tablecast.projection.GenerationRegistry;
 import io.tablecast.projection.AdminRoutes;
 import io.tablecast.user.Auth;
 import io.tablecast.user.Role;
-import io.tablecast.projection.RebuildCoordinator;
+import io.tablecast.projection.ReadSide;
+import io.tablecast.projection.ReadViews;
 import io.tablecast.db.SchemaReport;
 import akka.http.javadsl.server.Directives;
 import io.tablecast.projection.ReadProjection;
@@ -91,11 +92,12 @@ public final class Tablecast {
     Database database = Database.open(settings);
     try {
       Migrations.journal(database.dataSource()).migrate();
-      Generations generations = new Generations(database.dataSource());
+      GenerationRegistry generations = new GenerationRegistry(database.dataSource());
+      ReadViews views = new ReadViews(database.dataSource());
       for (ReadProjection<?> projection : PROJECTIONS) {
         int live = generations.live(projection.name());
         generations.migrate(projection.name(), live);
-        generations.publish(projection.name(), live);
+        views.publish(projection.name(), live);
       }
 
       ActorSystem<Void> system =
@@ -112,7 +114,7 @@ public final class Tablecast {
       User.init(system, settings);
       Category.init(system, settings);
       // Runs every kept generation (live, building, retired) and switches caught-up rebuilds in.
-      RebuildCoordinator rebuilds = RebuildCoordinator.start(
+      ReadSide readSide = ReadSide.start(
           system, settings, database.dataSource(), database.journalReads(), PROJECTIONS);
       // Deleting a category detaches its items; it waits for the live items generation to catch up.
       CategoryDetacher.start(system, settings, database.dataSource());
@@ -128,7 +130,7 @@ public final class Tablecast {
       UserRoutes users = new UserRoutes(system, settings, accounts, new UserQueries(database.dataSource()));
       Auth auth = Auth.get(system);
       AdminRoutes admin = new AdminRoutes(
-          system, rebuilds, new SchemaReport(database.dataSource(), PROJECTIONS),
+          system, readSide, new SchemaReport(database.dataSource(), PROJECTIONS),
           inner -> auth.requireRole(Role.ADMIN, principal -> inner.get()));
       ServerBinding binding =
           HttpServer.start(system, settings, metrics,

@@ -87,7 +87,7 @@ public final class Categories {
     });
   }
 
-  /** Soft delete; the name becomes free. Items are detached by {@link CategoryDetacher}. */
+  /** Soft delete; the name becomes free. Items are detached by the item package's {@code CategoryDetacher}. */
   public CompletionStage<Reply<Category.State>> delete(UUID id, Long expectedVersion, String requestId) {
     return category(id).<Reply<Category.State>>ask(reply -> new Category.Delete(expectedVersion, requestId, reply), askTimeout)
         .thenCompose(reply -> reply instanceof Category.Accepted a

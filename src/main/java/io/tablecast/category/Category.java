@@ -31,7 +31,7 @@ import java.util.UUID;
 /**
  * The Category aggregate. Its name is reserved cluster-wide (a {@code UniqueValue} keyed
  * {@code category-name:<lower-case name>}) before it is created or renamed ({@link Categories}).
- * Deleting it detaches its items ({@link CategoryDetacher}); restoring it does not attach them again.
+ * Deleting it detaches its items (the item package's {@code CategoryDetacher}); restoring it does not attach them again.
  */
 public final class Category extends Aggregate<Category.Command, Category.Event, Category.State> {
 

@@ -6,8 +6,10 @@ import io.tablecast.Tablecast;
 import io.tablecast.db.Database;
 import io.tablecast.db.Migrations;
 import io.tablecast.db.SchemaReport;
-import io.tablecast.projection.Generations;
+import io.tablecast.projection.Generation;
+import io.tablecast.projection.GenerationRegistry;
 import io.tablecast.projection.ReadProjection;
+import io.tablecast.projection.ReadViews;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,9 +92,9 @@ public final class DbCommand implements Callable<Integer> {
   static List<Target> targets(Database database) throws Exception {
     List<Target> targets = new ArrayList<>();
     targets.add(new Target("journal", Database.JOURNAL_SCHEMA, Migrations.journal(database.dataSource())));
-    Generations generations = new Generations(database.dataSource());
+    GenerationRegistry generations = new GenerationRegistry(database.dataSource());
     for (ReadProjection<?> p : Tablecast.PROJECTIONS) {
-      for (Generations.Generation g : generations.list(p.name())) {
+      for (Generation g : generations.list(p.name())) {
         targets.add(new Target(
             "read " + p.name() + " generation " + g.generation() + " (" + g.state() + ")", g.schema(),
             Migrations.readTables(database.dataSource(), p.name(), g.schema())));
@@ -107,7 +109,8 @@ public final class DbCommand implements Callable<Integer> {
     @Override
     int run(Database database, PrintWriter out) throws Exception {
       Migrations.journal(database.dataSource()).migrate();
-      Generations generations = new Generations(database.dataSource());
+      GenerationRegistry generations = new GenerationRegistry(database.dataSource());
+      ReadViews views = new ReadViews(database.dataSource());
       for (ReadProjection<?> p : Tablecast.PROJECTIONS) {
         generations.live(p.name()); // the first migrate registers generation 1
       }
@@ -117,7 +120,7 @@ public final class DbCommand implements Callable<Integer> {
             + SchemaReport.history(t.schema(), t.flyway()).current());
       }
       for (ReadProjection<?> p : Tablecast.PROJECTIONS) {
-        generations.publish(p.name(), generations.live(p.name()));
+        views.publish(p.name(), generations.live(p.name()));
       }
       return ExitCodes.OK;
     }

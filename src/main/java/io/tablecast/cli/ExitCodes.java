@@ -1,15 +1,15 @@
 package io.tablecast.cli;
 
 /** Exit codes scripts can rely on. */
-final class ExitCodes {
+public final class ExitCodes {
   /** Done. */
-  static final int OK = 0;
+  public static final int OK = 0;
   /** The operation was refused or failed: a 4xx answer, a refused verification, invalid migrations. */
-  static final int REFUSED = 1;
+  public static final int REFUSED = 1;
   /** Wrong usage (picocli's own code for bad options). */
-  static final int USAGE = 2;
+  public static final int USAGE = 2;
   /** The node or the database could not be reached, or answered with a fault (5xx). */
-  static final int UNAVAILABLE = 3;
+  public static final int UNAVAILABLE = 3;
 
   private ExitCodes() {}
 }

@@ -9,11 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The admin API of a running node, for the `projections` commands. */
-final class NodeClient {
+/** The admin API of a running node, for the `projections` commands and the benchmarks that start a node. */
+public final class NodeClient {
   /** A failed call, with the exit code it should end the command with. */
-  static final class Failure extends Exception {
-    final int exitCode;
+  public static final class Failure extends Exception {
+    public final int exitCode;
 
     Failure(String message, int exitCode) {
       super(message);
@@ -25,28 +25,28 @@ final class NodeClient {
   private final String base;
   private final String token;
 
-  NodeClient(String base, String token) {
+  public NodeClient(String base, String token) {
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     this.token = token;
   }
 
   /** Signs in (POST /api/auth/token) and returns the access token. */
-  static String signIn(String base, String email, String password) throws Failure {
+  public static String signIn(String base, String email, String password) throws Failure {
     var body = Json.MAPPER.createObjectNode().put("email", email).put("password", password).toString();
     JsonNode token = new NodeClient(base, null).send(HttpRequest.newBuilder(URI.create(base + "/api/auth/token"))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
     return token.get("access_token").asText();
   }
 
-  JsonNode get(String path) throws Failure {
+  public JsonNode get(String path) throws Failure {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
-  JsonNode post(String path) throws Failure {
+  public JsonNode post(String path) throws Failure {
     return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
-  JsonNode delete(String path) throws Failure {
+  public JsonNode delete(String path) throws Failure {
     return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
   }
 

@@ -1,6 +1,7 @@
 package io.tablecast.db;
 
-import io.tablecast.projection.Generations;
+import io.tablecast.projection.Generation;
+import io.tablecast.projection.GenerationRegistry;
 import io.tablecast.projection.ReadProjection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -34,9 +35,9 @@ public final class SchemaReport {
 
   public Report report() throws SQLException {
     List<ReadHistory> read = new ArrayList<>();
-    Generations generations = new Generations(dataSource);
+    GenerationRegistry generations = new GenerationRegistry(dataSource);
     for (ReadProjection<?> p : projections) {
-      for (Generations.Generation g : generations.list(p.name())) {
+      for (Generation g : generations.list(p.name())) {
         read.add(new ReadHistory(p.name(), g.generation(), g.state(),
             history(g.schema(), Migrations.readTables(dataSource, p.name(), g.schema()))));
       }

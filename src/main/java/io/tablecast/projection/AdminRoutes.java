@@ -25,14 +25,14 @@ public final class AdminRoutes extends AllDirectives {
 
   public record Paused(String name, boolean paused) {}
 
-  private final RebuildCoordinator coordinator;
+  private final ReadSide readSide;
   private final SchemaReport schema;
   private final Blocking blocking;
   private final Function<Supplier<Route>, Route> adminOnly;
 
   public AdminRoutes(
-      ActorSystem<?> system, RebuildCoordinator coordinator, SchemaReport schema, Function<Supplier<Route>, Route> adminOnly) {
-    this.coordinator = coordinator;
+      ActorSystem<?> system, ReadSide readSide, SchemaReport schema, Function<Supplier<Route>, Route> adminOnly) {
+    this.readSide = readSide;
     this.schema = schema;
     this.blocking = new Blocking(system);
     this.adminOnly = adminOnly;
@@ -48,39 +48,39 @@ public final class AdminRoutes extends AllDirectives {
 
   private Route projectionRoutes(ReadProjection<?> projection) {
     return concat(
-        pathEndOrSingleSlash(() -> get(() -> json(() -> coordinator.status(projection)))),
+        pathEndOrSingleSlash(() -> get(() -> json(() -> readSide.statuses().status(projection)))),
         path("rebuild", () -> post(() -> parameterOptional("verify", verify -> refusable(() -> {
-          Generations.Generation g = coordinator.rebuild(projection, verify.map(Boolean::parseBoolean).orElse(false));
+          Generation g = readSide.rebuilds().rebuild(projection, verify.map(Boolean::parseBoolean).orElse(false));
           return Json.response(StatusCodes.ACCEPTED, new Started(projection.name(), g.generation()));
         })))),
         path("pause", () -> post(() -> refusable(() -> {
-          coordinator.pause(projection, true);
+          readSide.instances().pause(projection, true);
           return Json.response(StatusCodes.OK, new Paused(projection.name(), true));
         }))),
         path("resume", () -> post(() -> refusable(() -> {
-          coordinator.pause(projection, false);
+          readSide.instances().pause(projection, false);
           return Json.response(StatusCodes.OK, new Paused(projection.name(), false));
         }))),
         path("switch", () -> post(() -> parameter("generation", text -> generation(text, g -> refusable(() -> {
-          coordinator.switchTo(projection, g);
+          readSide.switchover().switchTo(projection, g);
           return Json.response(StatusCodes.OK, new Started(projection.name(), g));
         }))))),
         pathPrefix("generations", () -> path(PathMatchers.segment(), text -> delete(() -> generation(text, g -> refusable(() -> {
-          coordinator.drop(projection, g);
+          readSide.instances().drop(projection, g);
           return akka.http.javadsl.model.HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
         }))))));
   }
 
   private Map<String, List<ProjectionStatus>> all() throws Exception {
     List<ProjectionStatus> data = new ArrayList<>();
-    for (ReadProjection<?> p : coordinator.projections()) {
-      data.add(coordinator.status(p));
+    for (ReadProjection<?> p : readSide.projections()) {
+      data.add(readSide.statuses().status(p));
     }
     return Map.of("data", data);
   }
 
   private Route projection(String name, Function<ReadProjection<?>, Route> inner) {
-    Optional<ReadProjection<?>> projection = coordinator.projection(name);
+    Optional<ReadProjection<?>> projection = readSide.projection(name);
     return projection.map(inner).orElseGet(() -> complete(Problem.response(StatusCodes.NOT_FOUND, "no projection named " + name)));
   }
 
@@ -105,7 +105,7 @@ public final class AdminRoutes extends AllDirectives {
     return completeWithFuture(blocking.run(() -> {
       try {
         return work.run();
-      } catch (Generations.Refused refused) {
+      } catch (GenerationRegistry.Refused refused) {
         return Problem.response(refused.notFound ? StatusCodes.NOT_FOUND : StatusCodes.CONFLICT, refused.getMessage());
       }
     }));

@@ -1,7 +1,6 @@
 package io.tablecast.projection;
 
 import io.tablecast.db.Sql;
-import io.tablecast.projection.Generations.Generation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -122,7 +121,7 @@ public final class ProjectionMonitor {
    * slices: what {@code progress(...).lagEvents() > events} says, without counting. Each slice reads
    * at most {@code events + 1} index entries past its offset (one, for the usual 0), so every node
    * can ask it every second however far behind a building generation still is (counting its lag
-   * took 15 ms a slice, on average, during a rebuild of 1,000,000 events).
+   * reads every index entry past the offset).
    */
   public boolean behindByMoreThan(ReadProjection<?> projection, Generation generation, long events)
       throws SQLException {

@@ -35,7 +35,7 @@ public final class ProjectionRunner {
   public static <E> void start(
       ActorSystem<?> system, Settings settings, DataSource dataSource, DataSource journalReads, ReadProjection<E> projection,
       int generation, boolean building) {
-    String schema = Generations.schema(projection.name(), generation);
+    String schema = Generation.schema(projection.name(), generation);
     DaemonProcesses.get(system).init(
         ProjectionBehavior.Command.class,
         projection.projectionName(generation),
@@ -62,7 +62,7 @@ public final class ProjectionRunner {
     // now, not at autovacuum's next round; a rebuild gets them before its switch.
     JournalCatchUp.CaughtUp caughtUp = building ? () -> {} : () -> {
       long began = System.nanoTime();
-      new Generations(dataSource).vacuumAnalyze(projection.name(), generation);
+      new TableMaintenance(dataSource).vacuumAnalyze(projection.name(), generation);
       log.info("{} caught up from the journal: {} vacuumed and analyzed in {} ms", id.id(), schema,
           (System.nanoTime() - began) / 1_000_000);
     };

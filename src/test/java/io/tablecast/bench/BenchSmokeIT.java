@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import io.tablecast.cli.ListPlansCommand;
-import io.tablecast.cli.RebuildBenchCommand;
 import io.tablecast.db.Database;
 import io.tablecast.support.Tables;
 import io.tablecast.support.TestNode;

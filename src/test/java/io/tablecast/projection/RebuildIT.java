@@ -209,11 +209,11 @@ class RebuildIT {
     assertEquals(List.of("item_tags item_tags_item_id_fkey FOREIGN KEY (item_id) REFERENCES items(id)"), foreignKeys("items_g1"));
     assertEquals(foreignKeys("items_g1"), foreignKeys("items_g2"), "the foreign keys deferred during the catch-up were added before the switch");
     // A build cut short is finished by the next one: what exists already is skipped, not an error.
-    String addForeignKey = Generations.idempotent("LOCK TABLE items_g2.items IN SHARE ROW EXCLUSIVE MODE; "
+    String addForeignKey = DeferredIndexes.idempotent("LOCK TABLE items_g2.items IN SHARE ROW EXCLUSIVE MODE; "
         + "ALTER TABLE items_g2.item_tags ADD CONSTRAINT item_tags_item_id_fkey FOREIGN KEY (item_id) REFERENCES items_g2.items(id)");
     try (var c = db.getConnection(); var s = c.createStatement()) {
-      s.execute(Generations.idempotent("CREATE INDEX items_title_idx ON items_g2.items USING btree (title)"));
-      s.execute(Generations.idempotent("CREATE UNIQUE INDEX items_slug_idx ON items_g2.items USING btree (slug)"
+      s.execute(DeferredIndexes.idempotent("CREATE INDEX items_title_idx ON items_g2.items USING btree (title)"));
+      s.execute(DeferredIndexes.idempotent("CREATE UNIQUE INDEX items_slug_idx ON items_g2.items USING btree (slug)"
           + " WHERE (deleted_at IS NULL)"));
       s.execute(addForeignKey);
     }

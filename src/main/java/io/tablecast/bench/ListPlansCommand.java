@@ -1,7 +1,9 @@
-package io.tablecast.cli;
+package io.tablecast.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.Settings;
+import io.tablecast.cli.ExitCodes;
+import io.tablecast.cli.NodeClient;
 import io.tablecast.db.Pages;
 import io.tablecast.http.Json;
 import io.tablecast.http.ListParams;

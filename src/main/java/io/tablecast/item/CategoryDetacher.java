@@ -1,4 +1,4 @@
-package io.tablecast.category;
+package io.tablecast.item;
 
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -12,14 +12,10 @@ import akka.projection.jdbc.javadsl.JdbcHandler;
 import akka.projection.jdbc.javadsl.JdbcProjection;
 import io.tablecast.Settings;
 import io.tablecast.aggregate.Reply;
+import io.tablecast.category.Category;
 import io.tablecast.cluster.DaemonProcesses;
-import io.tablecast.item.Item;
-import io.tablecast.item.ItemProjection;
-import io.tablecast.item.ItemQueries;
+import io.tablecast.db.ProjectionOffsets;
 import io.tablecast.projection.PooledJdbcSession;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.UUID;
@@ -47,13 +43,13 @@ public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.E
   private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(60);
 
   private final ClusterSharding sharding;
-  private final DataSource dataSource;
+  private final ProjectionOffsets offsets;
   private final ItemQueries items;
   private final Duration askTimeout;
 
   private CategoryDetacher(ActorSystem<?> system, Settings settings, DataSource dataSource) {
     this.sharding = ClusterSharding.get(system);
-    this.dataSource = dataSource;
+    this.offsets = new ProjectionOffsets(dataSource);
     this.items = new ItemQueries(dataSource);
     this.askTimeout = settings.http().askTimeout();
   }
@@ -100,29 +96,11 @@ public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.E
    */
   private void awaitItemsUpTo(long ordering) throws SQLException, InterruptedException {
     long deadline = System.nanoTime() + CATCH_UP_LIMIT.toNanos();
-    while (itemEventsPending(ordering)) {
+    while (offsets.eventsPending(ItemProjection.NAME, Item.TAG_PREFIX, ordering)) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the items projection has not caught up with journal position " + ordering);
       }
       Thread.sleep(CATCH_UP_POLL.toMillis());
-    }
-  }
-
-  private boolean itemEventsPending(long ordering) throws SQLException {
-    String sql = "SELECT EXISTS (SELECT 1 FROM journal.event_tag t WHERE t.tag LIKE ? AND t.event_id <= ?"
-        + " AND t.event_id > COALESCE((SELECT CAST(o.current_offset AS BIGINT) FROM journal.akka_projection_offset_store o"
-        + " WHERE o.projection_key = t.tag AND o.projection_name = (SELECT ? || '-g' || g.generation"
-        + " FROM journal.projection_generation g WHERE g.projection_name = ? AND g.state = 'live')), 0))";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, Item.TAG_PREFIX + "-%");
-      ps.setLong(2, ordering);
-      ps.setString(3, ItemProjection.NAME);
-      ps.setString(4, ItemProjection.NAME);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
-      }
     }
   }
 }

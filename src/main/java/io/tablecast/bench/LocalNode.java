@@ -1,9 +1,10 @@
-package io.tablecast.cli;
+package io.tablecast.bench;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tablecast.Tablecast;
-import io.tablecast.bench.ScratchDirectory;
+import io.tablecast.cli.ExitCodes;
+import io.tablecast.cli.NodeClient;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package io.tablecast.cli;
+package io.tablecast.bench;
 
 import akka.actor.typed.javadsl.Adapter;
 import akka.serialization.Serialization;
@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import io.tablecast.Tablecast;
 import io.tablecast.TimeOrderedUuid;
-import io.tablecast.bench.CpuTime;
-import io.tablecast.bench.Rebuild;
+import io.tablecast.cli.ExitCodes;
+import io.tablecast.cli.NodeClient;
 import io.tablecast.item.Item;
 import java.io.PrintWriter;
 import java.io.StringWriter;
