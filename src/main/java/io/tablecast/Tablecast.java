@@ -1,12 +1,8 @@
 package io.tablecast;
 
 import akka.Done;
-import java.util.concurrent.CompletionStage;
-import akka.pattern.Patterns;
 import akka.actor.AddressFromURIString;
 import akka.actor.CoordinatedShutdown;
-import akka.persistence.jdbc.db.SlickExtension;
-import akka.persistence.jdbc.db.SlickExtensionImpl;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
@@ -14,45 +10,38 @@ import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import akka.cluster.typed.JoinSeedNodes;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.server.Directives;
+import akka.http.javadsl.server.Route;
 import akka.management.cluster.bootstrap.ClusterBootstrap;
 import akka.management.javadsl.AkkaManagement;
+import akka.pattern.Patterns;
+import akka.persistence.jdbc.db.SlickExtension;
+import akka.persistence.jdbc.db.SlickExtensionImpl;
 import com.typesafe.config.Config;
-import io.tablecast.category.Categories;
-import io.tablecast.category.Category;
-import io.tablecast.category.CategoryProjection;
-import io.tablecast.category.CategoryQueries;
-import io.tablecast.category.CategoryRoutes;
+import io.tablecast.category.CategoryFeature;
 import io.tablecast.cluster.Readiness;
 import io.tablecast.db.Database;
 import io.tablecast.db.Migrations;
+import io.tablecast.db.SchemaReport;
 import io.tablecast.http.HttpServer;
-import io.tablecast.item.CategoryDetacher;
-import io.tablecast.item.Item;
-import io.tablecast.item.ItemProjection;
-import io.tablecast.item.ItemQueries;
-import io.tablecast.item.ItemRoutes;
+import io.tablecast.item.ItemFeature;
 import io.tablecast.metrics.Metrics;
-import io.tablecast.projection.GenerationRegistry;
 import io.tablecast.projection.AdminRoutes;
-import io.tablecast.user.Auth;
-import io.tablecast.user.Role;
+import io.tablecast.projection.GenerationRegistry;
+import io.tablecast.projection.ReadProjection;
 import io.tablecast.projection.ReadSide;
 import io.tablecast.projection.ReadViews;
-import io.tablecast.db.SchemaReport;
-import akka.http.javadsl.server.Directives;
-import io.tablecast.projection.ReadProjection;
 import io.tablecast.unique.Reservations;
 import io.tablecast.unique.UniqueValue;
-import io.tablecast.user.Accounts;
-import io.tablecast.user.Passwords;
-import io.tablecast.user.User;
-import io.tablecast.user.UserProjection;
-import io.tablecast.user.UserQueries;
-import io.tablecast.user.UserRoutes;
+import io.tablecast.user.Auth;
+import io.tablecast.user.Role;
+import io.tablecast.user.UserFeature;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,11 +52,13 @@ import org.slf4j.LoggerFactory;
 public final class Tablecast {
   private static final Logger log = LoggerFactory.getLogger(Tablecast.class);
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-  private static final int ADMIN_ATTEMPTS = 10;
-  private static final Duration ADMIN_RETRY_DELAY = Duration.ofSeconds(2);
+
+  /** The features every node runs, in start order (a feature starts after those whose services it requires). */
+  public static final List<Feature> FEATURES = List.of(new UserFeature(), new CategoryFeature(), new ItemFeature());
 
   /** Every projection, each owning the read tables of db/read/&lt;name&gt;. */
-  public static final List<ReadProjection<?>> PROJECTIONS = List.of(ItemProjection.definition(), UserProjection.definition(), CategoryProjection.definition());
+  public static final List<ReadProjection<?>> PROJECTIONS =
+      FEATURES.stream().flatMap(feature -> feature.projections().stream()).toList();
 
   private final ActorSystem<Void> system;
   private final Database database;
@@ -109,41 +100,33 @@ public final class Tablecast {
       // After management: bootstrap's contact points are served on the management port.
       joinCluster(system, settings);
 
-      Item.init(system, settings);
       UniqueValue.init(system, settings);
-      User.init(system, settings);
-      Category.init(system, settings);
+      Metrics metrics = Metrics.get(system);
+      metrics.databasePool(database.pool());
+      Node node = new Node(system, settings, database, metrics, new Reservations(system, settings));
+      List<Route> routes = new ArrayList<>();
+      for (Feature feature : FEATURES) {
+        routes.add(feature.start(node));
+      }
       // Runs every kept generation (live, building, retired) and switches caught-up rebuilds in.
       ReadSide readSide = ReadSide.start(
           system, settings, database.dataSource(), database.journalReads(), PROJECTIONS);
-      // Deleting a category detaches its items; it waits for the live items generation to catch up.
-      CategoryDetacher.start(system, settings, database.dataSource());
-      Reservations reservations = new Reservations(system, settings);
-      Categories categories = new Categories(system, settings, reservations);
-      Metrics metrics = Metrics.get(system);
-      metrics.databasePool(database.pool());
-      ItemRoutes items = new ItemRoutes(system, settings, metrics, new ItemQueries(database.dataSource()), categories,
-          new CategoryQueries(database.dataSource()));
-      CategoryRoutes categoryRoutes = new CategoryRoutes(system, settings, categories, new CategoryQueries(database.dataSource()));
-      Accounts accounts = new Accounts(system, settings, reservations, new Passwords(settings.auth()));
-      validateAdmin(settings);
-      UserRoutes users = new UserRoutes(system, settings, accounts, new UserQueries(database.dataSource()));
       Auth auth = Auth.get(system);
-      AdminRoutes admin = new AdminRoutes(
+      routes.add(new AdminRoutes(
           system, readSide, new SchemaReport(database.dataSource(), PROJECTIONS),
-          inner -> auth.requireRole(Role.ADMIN, principal -> inner.get()));
+          inner -> auth.requireRole(Role.ADMIN, principal -> inner.get())).routes());
       ServerBinding binding =
           HttpServer.start(system, settings, metrics,
-              Directives.concat(items.routes(), users.routes(), categoryRoutes.routes(), admin.routes()))
+              Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)))
               .toCompletableFuture()
               .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
       // Ready once this node is Up in its cluster and the bootstrap admin exists (which needs the
       // cluster: the admin's email is reserved by a sharded entity that may live on another node).
       CompletableFuture<Done> ready = new CompletableFuture<>();
       akka.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() ->
-          bootstrapAdmin(system, settings, accounts).whenComplete((done, failure) -> {
+          whenUp(node).whenComplete((done, failure) -> {
             if (failure != null) {
-              log.error("Could not create the bootstrap admin (ADMIN_EMAIL); this node will not report ready", failure);
+              log.error("A feature could not finish starting (the bootstrap admin?); this node will not report ready", failure);
               ready.completeExceptionally(failure);
               return;
             }
@@ -166,31 +149,13 @@ public final class Tablecast {
     }
   }
 
-  private static boolean bootstrapsAdmin(Settings settings) {
-    return !(settings.auth().adminEmail().isBlank() && settings.auth().adminPassword().isEmpty());
-  }
-
-  /** A bad ADMIN_EMAIL / ADMIN_PASSWORD stops the start at once, before anything runs. */
-  private static void validateAdmin(Settings settings) {
-    if (!bootstrapsAdmin(settings)) {
-      return;
+  /** Every feature's work once the node is Up, one after the other. */
+  private static CompletionStage<Done> whenUp(Node node) {
+    CompletionStage<Done> all = CompletableFuture.completedFuture(Done.getInstance());
+    for (Feature feature : FEATURES) {
+      all = all.thenCompose(done -> feature.whenUp(node));
     }
-    List<io.tablecast.FieldError> errors =
-        new java.util.ArrayList<>(User.validateEmail(User.normalizeEmail(settings.auth().adminEmail())));
-    errors.addAll(User.validatePassword(settings.auth().adminPassword()));
-    if (!errors.isEmpty()) {
-      throw new IllegalArgumentException("ADMIN_EMAIL / ADMIN_PASSWORD: " + errors.get(0).field() + " " + errors.get(0).message());
-    }
-  }
-
-  /** ADMIN_EMAIL + ADMIN_PASSWORD: that user exists and is an admin before the node reports ready (idempotent, retried). */
-  private static CompletionStage<Done> bootstrapAdmin(ActorSystem<?> system, Settings settings, Accounts accounts) {
-    if (!bootstrapsAdmin(settings)) {
-      return CompletableFuture.completedFuture(Done.getInstance());
-    }
-    return Patterns.retry(
-        () -> accounts.ensureAdmin(settings.auth().adminEmail(), settings.auth().adminPassword()).thenApply(x -> Done.getInstance()),
-        ADMIN_ATTEMPTS, ADMIN_RETRY_DELAY, system.classicSystem().scheduler(), system.executionContext());
+    return all;
   }
 
   /**

@@ -1,0 +1,27 @@
+package io.tablecast.item;
+
+import akka.http.javadsl.server.Route;
+import io.tablecast.Feature;
+import io.tablecast.Node;
+import io.tablecast.category.Categories;
+import io.tablecast.category.CategoryQueries;
+import io.tablecast.projection.ReadProjection;
+import java.util.List;
+
+/** Items: the Item entity, the items projection, the process that detaches deleted categories, /api/items. */
+public final class ItemFeature implements Feature {
+
+  @Override
+  public List<ReadProjection<?>> projections() {
+    return List.of(ItemProjection.definition());
+  }
+
+  @Override
+  public Route start(Node node) {
+    Item.init(node.system(), node.settings());
+    // Deleting a category detaches its items; it waits for the live items generation to catch up.
+    CategoryDetacher.start(node.system(), node.settings(), node.database().dataSource());
+    return new ItemRoutes(node.system(), node.settings(), node.metrics(), new ItemQueries(node.database().dataSource()),
+        node.require(Categories.class), new CategoryQueries(node.database().dataSource())).routes();
+  }
+}
