@@ -54,10 +54,14 @@ public record Settings(
    */
   public record Queries(int defaultLimit, int maxLimit, Duration minVersionWait, long exactTotalUpTo) {}
 
-  /** Access tokens, the bootstrap admin, login throttling and password hashing cost. */
+  /**
+   * Access tokens, the bootstrap admin, login throttling and password hashing cost. {@code clockSkew}:
+   * how far ahead of a node's clock the clock of the node that issued a token may be.
+   */
   public record Auth(
       String tokenSecret,
       Duration tokenTtl,
+      Duration clockSkew,
       String adminEmail,
       String adminPassword,
       int maxFailedLogins,
@@ -185,6 +189,7 @@ public record Settings(
     return new Auth(
         secret,
         a.getDuration("token-ttl"),
+        a.getDuration("clock-skew"),
         a.getString("admin-email"),
         a.getString("admin-password"),
         a.getInt("max-failed-logins"),

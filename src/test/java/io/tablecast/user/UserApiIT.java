@@ -122,9 +122,10 @@ class UserApiIT {
     String good = Users.token(api, email, Users.PASSWORD);
     String[] parts = good.split("\\.");
     String noneHeader = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
-    String wrongKey = new Tokens("another-secret-another-secret-another!!".getBytes(StandardCharsets.UTF_8), Duration.ofHours(1))
+    Duration skew = Duration.ofSeconds(30);
+    String wrongKey = new Tokens("another-secret-another-secret-another!!".getBytes(StandardCharsets.UTF_8), Duration.ofHours(1), skew)
         .issue(UUID.fromString(id));
-    String expired = new Tokens(Users.TOKEN_SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(-5))
+    String expired = new Tokens(Users.TOKEN_SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(-5), skew)
         .issue(UUID.fromString(id));
     String tampered = parts[0] + "." + b64("{\"iss\":\"tablecast\",\"sub\":\"" + UUID.randomUUID() + "\",\"exp\":9999999999}")
         + "." + parts[2];
