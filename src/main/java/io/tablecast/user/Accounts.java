@@ -5,7 +5,6 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import io.tablecast.Settings;
 import io.tablecast.TimeOrderedUuid;
-import io.tablecast.http.Blocking;
 import io.tablecast.unique.Reservations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,14 +34,14 @@ public final class Accounts {
   private final ClusterSharding sharding;
   private final Reservations reservations;
   private final Passwords passwords;
-  private final Blocking blocking;
+  private final HashingPool hashing;
   private final Duration askTimeout;
 
   public Accounts(ActorSystem<?> system, Settings settings, Reservations reservations, Passwords passwords) {
     this.sharding = ClusterSharding.get(system);
     this.reservations = reservations;
     this.passwords = passwords;
-    this.blocking = new Blocking(system);
+    this.hashing = HashingPool.of(system, settings.auth().hashing());
     this.askTimeout = settings.http().askTimeout();
   }
 
@@ -55,7 +54,7 @@ public final class Accounts {
       String email, String password, String fullName, List<String> roles, String requestId) {
     UUID id = TimeOrderedUuid.create();
     String key = emailKey(email);
-    return blocking.run(() -> passwords.hash(password))
+    return hashing.run(() -> passwords.hash(password))
         .thenCompose(hash -> reservations.reserve(key, id, holder -> stillHolds(holder, email), requestId)
             .thenCompose(reserved -> {
               if (!reserved) {
@@ -75,7 +74,7 @@ public final class Accounts {
             ? CompletableFuture.completedFuture(Optional.<User.State>empty())
             : get(holder.get()).thenApply(reply -> reply instanceof User.Accepted a
                 ? Optional.of(a.user()) : Optional.<User.State>empty()))
-        .thenCompose(user -> blocking.run(() -> {
+        .thenCompose(user -> hashing.run(() -> {
           boolean ok = user.isPresent() && user.get().canAct() && email.equals(user.get().email())
               ? passwords.matches(password, user.get().passwordHash())
               : passwords.mismatch(password);
@@ -92,7 +91,7 @@ public final class Accounts {
       Long expectedVersion, String requestId) {
     CompletionStage<String> hash = password == null
         ? CompletableFuture.completedFuture(null)
-        : blocking.run(() -> passwords.hash(password));
+        : hashing.run(() -> passwords.hash(password));
     return hash.thenCompose(h -> user(id).<User.Reply>ask(
         reply -> new User.Update(new User.Changes(fullName, h, active, roles), expectedVersion, requestId, reply), askTimeout));
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.support.Api;
+import io.tablecast.support.LoopbackClient;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,8 @@ class UserApiIT {
   static void start() throws Exception {
     java.util.Map<String, Object> config = new java.util.HashMap<>(Users.ADMIN_CONFIG);
     config.put("tablecast.uniqueness.claim-lease", CLAIM_LEASE.toMillis() + "ms");
+    // Every test here is the one client 127.0.0.1; the budget of one client has a test of its own (ClientBudgetIT).
+    config.put("tablecast.auth.client-budget.burst", 10_000);
     node = TestNode.start(dataDir, config);
     api = node.api;
   }
@@ -203,6 +206,24 @@ class UserApiIT {
     assertEquals(200, me.patch("/api/users/" + Users.id(me), "{\"password\":\"a-new-password\"}").status());
     assertEquals(401, login(email, Users.PASSWORD).status());
     assertEquals(200, login(email, "a-new-password").status());
+  }
+
+  @Test
+  void failedLoginsThrottleTheClientThatFailedNotTheAccount() {
+    LoopbackClient guesser = LoopbackClient.at("127.0.0.2", node.node.httpAddress().getPort());
+    String credentials = "{\"email\":\"" + Users.ADMIN_EMAIL + "\",\"password\":\"";
+    for (int i = 0; i < 5; i++) {
+      assertEquals(401, guesser.post("/api/auth/token", credentials + "wrong-guess-" + i + "\"}").status());
+    }
+    LoopbackClient.Response blocked = guesser.post("/api/auth/token", credentials + Users.ADMIN_PASSWORD + "\"}");
+    assertEquals(429, blocked.status(), "the client that failed waits, even with the right password: " + blocked);
+    assertTrue(Long.parseLong(blocked.header("Retry-After")) >= 1);
+    assertEquals("application/problem+json", blocked.contentType());
+
+    Api.Response owner = login(Users.ADMIN_EMAIL, Users.ADMIN_PASSWORD);
+    assertEquals(200, owner.status(), "the admin, from an address that has not failed, logs in: " + owner);
+    assertEquals(429, guesser.post("/api/auth/token", credentials + Users.ADMIN_PASSWORD + "\"}").status(),
+        "another client's success does not clear the guesser's failures");
   }
 
   @Test
