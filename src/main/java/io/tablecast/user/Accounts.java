@@ -86,8 +86,35 @@ public final class Accounts {
     return user(id).ask(User.Get::new, askTimeout);
   }
 
-  /** Applies changes; a new password is hashed here, before it reaches the aggregate. */
-  public CompletionStage<User.Reply> update(UUID id, String fullName, String password, Boolean active, List<String> roles,
+  /**
+   * Applies changes; a new password is hashed here, before it reaches the aggregate. With a
+   * {@code currentPassword} (the user changing their own password), only if it is the user's
+   * password now (else WRONG_PASSWORD), and only to the user as it was checked: the change
+   * carries the version checked, so a change made meanwhile makes it a VERSION_MISMATCH instead of
+   * a change confirmed by an old password (as does an If-Match naming another version).
+   */
+  public CompletionStage<User.Reply> update(UUID id, String fullName, String password, String currentPassword, Boolean active,
+      List<String> roles, Long expectedVersion, String requestId) {
+    if (currentPassword == null) {
+      return change(id, fullName, password, active, roles, expectedVersion, requestId);
+    }
+    return get(id).thenCompose(reply -> {
+      if (!(reply instanceof User.Accepted current)) {
+        return CompletableFuture.completedFuture(reply);
+      }
+      User.State user = current.user();
+      if (expectedVersion != null && expectedVersion != user.version()) {
+        return CompletableFuture.completedFuture(
+            new User.Rejected(User.Rejection.VERSION_MISMATCH, "user " + id + " is at version " + user.version()));
+      }
+      return hashing.run(() -> passwords.matches(currentPassword, user.passwordHash())).thenCompose(confirmed -> confirmed
+          ? change(id, fullName, password, active, roles, user.version(), requestId)
+          : CompletableFuture.completedFuture(
+              new User.Rejected(User.Rejection.WRONG_PASSWORD, "the current password is wrong")));
+    });
+  }
+
+  private CompletionStage<User.Reply> change(UUID id, String fullName, String password, Boolean active, List<String> roles,
       Long expectedVersion, String requestId) {
     CompletionStage<String> hash = password == null
         ? CompletableFuture.completedFuture(null)
@@ -145,7 +172,7 @@ public final class Accounts {
             List<String> withAdmin = new ArrayList<>(user.roles());
             withAdmin.add(Role.ADMIN.label());
             log.info("Gave the existing user {} the admin role", normalized);
-            return update(user.id(), null, null, true, withAdmin, null, null)
+            return update(user.id(), null, null, null, true, withAdmin, null, null)
                 .thenApply(updated -> ((User.Accepted) updated).user());
           });
     });

@@ -96,7 +96,9 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
     DELETED,
     NOT_DELETED,
     VERSION_MISMATCH,
-    INVALID
+    INVALID,
+    /** The current password sent to confirm a change of one's own password is wrong (decided by {@link Accounts}). */
+    WRONG_PASSWORD
   }
 
   // ---- events ----

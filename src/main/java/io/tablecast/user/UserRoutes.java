@@ -35,6 +35,8 @@ import java.util.function.Supplier;
 public final class UserRoutes extends ApiDirectives {
   private static final Set<String> SELF_PATCHABLE = Set.of("full_name", "password");
   private static final Set<String> ADMIN_PATCHABLE = Set.of("is_active", "roles");
+  /** Not a change: what confirms a change of one's own password. */
+  private static final String CURRENT_PASSWORD = "current_password";
 
   /** Jackson 2.13 cannot bind a renamed record component through the naming strategy alone. */
   public record NewUser(String email, String password, @JsonProperty("full_name") String fullName) {}
@@ -184,7 +186,7 @@ public final class UserRoutes extends ApiDirectives {
       if (ADMIN_PATCHABLE.contains(name) && !principal.isAdmin()) {
         return complete(Auth.forbidden("only an admin may change " + name));
       }
-      if (!SELF_PATCHABLE.contains(name) && !ADMIN_PATCHABLE.contains(name)) {
+      if (!SELF_PATCHABLE.contains(name) && !ADMIN_PATCHABLE.contains(name) && !name.equals(CURRENT_PASSWORD)) {
         errors.add(new FieldError(name, "is not a field that can be changed"));
       }
     }
@@ -215,14 +217,50 @@ public final class UserRoutes extends ApiDirectives {
     if (password != null) {
       errors.addAll(User.validatePassword(password));
     }
+    // One's own password changes only with the current one (a stolen token is not enough); an
+    // admin resetting somebody else's does not know theirs.
+    boolean ownPassword = password != null && principal.is(id);
+    String currentPassword = text(body, CURRENT_PASSWORD, errors);
+    if (body.has(CURRENT_PASSWORD) && !body.has("password")) {
+      errors.add(new FieldError(CURRENT_PASSWORD, "goes only with password, to confirm a change of one's own password"));
+    } else if (ownPassword && !body.has(CURRENT_PASSWORD)) {
+      errors.add(new FieldError(CURRENT_PASSWORD, "is required to change one's own password"));
+    }
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
     Boolean newActive = active;
     List<String> newRoles = roles;
-    Supplier<Route> change = () -> requestId(request ->
-        respond(accounts.update(id, fullName, password, newActive, newRoles, version, request), StatusCodes.OK));
-    return password == null ? change.get() : withinBudget(client, change);
+    if (password == null) {
+      return requestId(request ->
+          respond(accounts.update(id, fullName, null, null, newActive, newRoles, version, request), StatusCodes.OK));
+    }
+    if (!ownPassword) {
+      return withinBudget(client, () -> requestId(request ->
+          respond(accounts.update(id, fullName, password, null, newActive, newRoles, version, request), StatusCodes.OK)));
+    }
+    return changeOwnPassword(principal, client, request ->
+        accounts.update(id, fullName, password, currentPassword, newActive, newRoles, version, request));
+  }
+
+  /**
+   * A change of one's own password, confirmed by the current password: a wrong one counts as a
+   * failed login of that user from that client, so a stolen token cannot be used to guess it
+   * faster than a login could.
+   */
+  private Route changeOwnPassword(Principal principal, String client, Function<String, CompletionStage<User.Reply>> change) {
+    Optional<Duration> wait = throttle.retryAfter(principal.email(), client, Instant.now());
+    if (wait.isPresent()) {
+      return complete(tooManyRequests("too many wrong passwords for this user from this client", wait.get()));
+    }
+    return withinBudget(client, () -> requestId(request -> completeWithFuture(change.apply(request).thenApply(reply -> {
+      if (reply instanceof User.Rejected r && r.reason() == User.Rejection.WRONG_PASSWORD) {
+        throttle.failed(principal.email(), client, Instant.now());
+      } else if (reply instanceof User.Accepted) {
+        throttle.succeeded(principal.email(), client);
+      }
+      return answer(reply, StatusCodes.OK);
+    }))));
   }
 
   private static String text(JsonNode body, String field, List<FieldError> errors) {
@@ -268,6 +306,7 @@ public final class UserRoutes extends ApiDirectives {
       case ALREADY_EXISTS, DELETED, NOT_DELETED -> Problem.response(StatusCodes.CONFLICT, rejected.message());
       case VERSION_MISMATCH -> Problem.response(StatusCodes.PRECONDITION_FAILED, rejected.message());
       case INVALID -> Problem.response(StatusCodes.BAD_REQUEST, rejected.message());
+      case WRONG_PASSWORD -> Problem.response(StatusCodes.FORBIDDEN, rejected.message());
     };
   }
 }

@@ -203,9 +203,42 @@ class UserApiIT {
     Users.register(api, email);
     Api me = api.withToken(Users.token(api, email, Users.PASSWORD));
     assertField(me.patch("/api/users/" + Users.id(me), "{\"password\":\"short\"}"), "password");
-    assertEquals(200, me.patch("/api/users/" + Users.id(me), "{\"password\":\"a-new-password\"}").status());
+    assertEquals(200, me.patch("/api/users/" + Users.id(me),
+        "{\"password\":\"a-new-password\",\"current_password\":\"" + Users.PASSWORD + "\"}").status());
     assertEquals(401, login(email, Users.PASSWORD).status());
     assertEquals(200, login(email, "a-new-password").status());
+  }
+
+  @Test
+  void changingOnesOwnPasswordNeedsTheCurrentOne() {
+    String email = Users.uniqueEmail("current");
+    String id = Users.register(api, email).get("id").asText();
+    Api me = api.withToken(Users.token(api, email, Users.PASSWORD));
+    assertField(me.patch("/api/users/" + id, "{\"password\":\"a-new-password\"}"), "current_password");
+    assertField(me.patch("/api/users/" + id, "{\"password\":\"a-new-password\",\"current_password\":7}"), "current_password");
+    assertField(me.patch("/api/users/" + id, "{\"full_name\":\"A\",\"current_password\":\"" + Users.PASSWORD + "\"}"),
+        "current_password");
+    Api.Response wrong = me.patch("/api/users/" + id,
+        "{\"password\":\"a-new-password\",\"current_password\":\"not-the-password\"}");
+    assertEquals(403, wrong.status(), wrong.toString());
+    assertEquals("application/problem+json", wrong.contentType());
+    assertEquals(200, login(email, Users.PASSWORD).status(), "no attempt so far changed the password");
+
+    Api.Response right = me.patch("/api/users/" + id,
+        "{\"password\":\"a-new-password\",\"current_password\":\"" + Users.PASSWORD + "\"}");
+    assertEquals(200, right.status(), right.toString());
+    assertEquals(200, login(email, "a-new-password").status());
+
+    // An admin resets another user's password without knowing it...
+    Api admin = Users.admin(api);
+    assertEquals(200, admin.patch("/api/users/" + id, "{\"password\":\"reset-by-the-admin\"}").status());
+    assertEquals(200, login(email, "reset-by-the-admin").status());
+    // ...but changes their own like everybody else.
+    String adminId = Users.id(admin);
+    assertField(admin.patch("/api/users/" + adminId, "{\"password\":\"a-new-admin-password\"}"), "current_password");
+    assertEquals(403, admin.patch("/api/users/" + adminId,
+        "{\"password\":\"a-new-admin-password\",\"current_password\":\"not-the-admin-password\"}").status());
+    assertEquals(200, login(Users.ADMIN_EMAIL, Users.ADMIN_PASSWORD).status(), "the admin's password is unchanged");
   }
 
   @Test
