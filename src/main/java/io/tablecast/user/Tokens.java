@@ -34,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Access tokens: JWTs signed with HS256 under TOKEN_SECRET, naming the user ({@code sub}) and
+ * Access tokens: JWTs signed with HS256 under TOKEN_SECRET, naming the user ({@code sub}) and the
+ * user's credentials version when it was issued ({@code cv}; see {@link User.State}), and
  * expiring after the configured time. Anything else — another algorithm, {@code alg: none}, another
  * key, an expired or malformed token, one not valid yet or issued in the future (beyond the allowed
  * clock skew), one whose parts are not spelled in canonical base64url — does not verify.
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class Tokens {
   private static final Logger log = LoggerFactory.getLogger(Tokens.class);
   private static final String ISSUER = "tablecast";
+  /** The user's credentials version at issue; a token without it (issued before there was one) counts as 0. */
+  private static final String CREDENTIALS_VERSION = "cv";
   private static final String SECRET_FILE = "token-secret";
   private static final int SECRET_BYTES = 32;
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -49,7 +52,10 @@ public final class Tokens {
   /** Tokens verified before, kept so that a client's next request skips parsing and the MAC. */
   private static final int VERIFIED_KEPT = 10_000;
 
-  private record Verified(UUID userId, Instant expires) {}
+  /** What a verified token says: whose it is, and that user's credentials version when it was issued. */
+  public record Claims(UUID userId, long credentialsVersion) {}
+
+  private record Verified(Claims claims, Instant expires) {}
 
   private final MACSigner signer;
   private final MACVerifier verifier;
@@ -126,11 +132,12 @@ public final class Tokens {
     return ttl;
   }
 
-  public String issue(UUID userId) {
+  public String issue(UUID userId, long credentialsVersion) {
     Instant now = Instant.now();
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
         .issuer(ISSUER)
         .subject(userId.toString())
+        .claim(CREDENTIALS_VERSION, credentialsVersion)
         .issueTime(Date.from(now))
         .expirationTime(Date.from(now.plus(ttl)))
         .build();
@@ -144,16 +151,16 @@ public final class Tokens {
   }
 
   /**
-   * The user a token was issued to, if it is ours, untampered, unexpired and already valid. A
+   * What a token says, if it is ours, untampered, unexpired and already valid. A
    * token that verified once is remembered (exactly that string, up to {@value #VERIFIED_KEPT} of
    * them) until it expires: parsing and checking it again would give the same answer. Whether its
    * user may still act is not part of this; callers ask the user every time.
    */
-  public Optional<UUID> verify(String token) {
+  public Optional<Claims> verify(String token) {
     Instant now = Instant.now();
     Verified known = verified.get(token);
     if (known != null) {
-      return known.expires().isAfter(now) ? Optional.of(known.userId()) : Optional.empty();
+      return known.expires().isAfter(now) ? Optional.of(known.claims()) : Optional.empty();
     }
     try {
       SignedJWT jwt = SignedJWT.parse(token);
@@ -167,9 +174,10 @@ public final class Tokens {
           || !begun(claims, now)) {
         return Optional.empty();
       }
-      UUID userId = UUID.fromString(claims.getSubject());
-      remember(token, new Verified(userId, expires.toInstant()));
-      return Optional.of(userId);
+      Long credentialsVersion = claims.getLongClaim(CREDENTIALS_VERSION);
+      Claims said = new Claims(UUID.fromString(claims.getSubject()), credentialsVersion == null ? 0 : credentialsVersion);
+      remember(token, new Verified(said, expires.toInstant()));
+      return Optional.of(said);
     } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
       return Optional.empty();
     }

@@ -155,7 +155,7 @@ public final class UserRoutes extends ApiDirectives {
         throttle.succeeded(email, client);
         Tokens tokens = auth.tokens();
         return Json.response(StatusCodes.OK,
-            new Token(tokens.issue(in.user().id()), "Bearer", tokens.ttl().toSeconds()));
+            new Token(tokens.issue(in.user().id(), in.user().credentialsVersion()), "Bearer", tokens.ttl().toSeconds()));
       }
       throttle.failed(email, client, Instant.now());
       return Auth.unauthorized("wrong email or password");

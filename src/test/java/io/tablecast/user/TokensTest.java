@@ -47,7 +47,7 @@ class TokensTest {
   @Test
   void developmentKeepsAGeneratedSecretInTheDataDirectory() throws Exception {
     Settings dev = settings(Map.of("tablecast.data-dir", dataDir.toString(), "tablecast.auth.token-secret", ""));
-    String token = Tokens.from(dev).issue(UUID.randomUUID());
+    String token = Tokens.from(dev).issue(UUID.randomUUID(), 0);
     assertTrue(Files.exists(dataDir.resolve("token-secret")));
     assertTrue(Tokens.from(dev).verify(token).isPresent(), "a token outlives a restart");
   }
@@ -56,32 +56,32 @@ class TokensTest {
   void onlyUnexpiredHs256TokensUnderOurKeyVerify() {
     Tokens tokens = new Tokens(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5), SKEW);
     UUID user = UUID.randomUUID();
-    assertEquals(Optional.of(user), tokens.verify(tokens.issue(user)));
+    assertEquals(Optional.of(user), userOf(tokens, tokens.issue(user, 0)));
     Tokens otherKey = new Tokens("fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5), SKEW);
-    assertEquals(Optional.empty(), tokens.verify(otherKey.issue(user)));
+    assertEquals(Optional.empty(), userOf(tokens, otherKey.issue(user, 0)));
     Tokens expired = new Tokens(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(-1), SKEW);
-    assertEquals(Optional.empty(), tokens.verify(expired.issue(user)));
-    String[] parts = tokens.issue(user).split("\\.");
+    assertEquals(Optional.empty(), userOf(tokens, expired.issue(user, 0)));
+    String[] parts = tokens.issue(user, 0).split("\\.");
     String none = java.util.Base64.getUrlEncoder().withoutPadding()
         .encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
-    assertEquals(Optional.empty(), tokens.verify(none + "." + parts[1] + "."));
-    assertEquals(Optional.empty(), tokens.verify("not.a.token"));
-    assertEquals(Optional.empty(), tokens.verify(""));
+    assertEquals(Optional.empty(), userOf(tokens, none + "." + parts[1] + "."));
+    assertEquals(Optional.empty(), userOf(tokens, "not.a.token"));
+    assertEquals(Optional.empty(), userOf(tokens, ""));
   }
 
   @Test
   void aRememberedTokenStillExpiresAndATamperedCopyIsNotTakenForIt() throws Exception {
     Tokens tokens = new Tokens(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2), SKEW);
     UUID user = UUID.randomUUID();
-    String token = tokens.issue(user);
-    assertEquals(Optional.of(user), tokens.verify(token));
-    assertEquals(Optional.of(user), tokens.verify(token), "verified again, from memory");
+    String token = tokens.issue(user, 0);
+    assertEquals(Optional.of(user), userOf(tokens, token));
+    assertEquals(Optional.of(user), userOf(tokens, token), "verified again, from memory");
     String[] parts = token.split("\\.");
     String otherUser = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
         ("{\"iss\":\"tablecast\",\"sub\":\"" + UUID.randomUUID() + "\",\"exp\":9999999999}").getBytes(StandardCharsets.UTF_8));
-    assertEquals(Optional.empty(), tokens.verify(parts[0] + "." + otherUser + "." + parts[2]));
+    assertEquals(Optional.empty(), userOf(tokens, parts[0] + "." + otherUser + "." + parts[2]));
     Thread.sleep(2_100); // the JWT's expiry has a resolution of a second; two seconds pass it for sure
-    assertEquals(Optional.empty(), tokens.verify(token), "a remembered token expires like any other");
+    assertEquals(Optional.empty(), userOf(tokens, token), "a remembered token expires like any other");
   }
 
   @Test
@@ -98,7 +98,7 @@ class TokensTest {
     Files.writeString(file, secret);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     Settings dev = settings(Map.of("tablecast.data-dir", dataDir.toString(), "tablecast.auth.token-secret", ""));
-    String token = Tokens.from(dev).issue(UUID.randomUUID());
+    String token = Tokens.from(dev).issue(UUID.randomUUID(), 0);
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     assertEquals(secret, Files.readString(file), "the secret itself is kept");
     Tokens same = new Tokens(secret.getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5), SKEW);
@@ -113,17 +113,17 @@ class TokensTest {
   void onlyTheCanonicalEncodingOfTheSignatureVerifies() {
     Tokens tokens = new Tokens(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5), SKEW);
     UUID user = UUID.randomUUID();
-    String token = tokens.issue(user);
+    String token = tokens.issue(user, 0);
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     int last = alphabet.indexOf(token.charAt(token.length() - 1));
     assertEquals(0, last & 0b11, "a canonical last character has its unused bits zero");
     for (int unused = 1; unused < 4; unused++) {
       String altered = token.substring(0, token.length() - 1) + alphabet.charAt(last | unused);
-      assertEquals(Optional.empty(), tokens.verify(altered), "altered unused bits: " + altered.substring(altered.length() - 3));
+      assertEquals(Optional.empty(), userOf(tokens, altered), "altered unused bits: " + altered.substring(altered.length() - 3));
     }
-    assertEquals(Optional.empty(), tokens.verify(token + "="), "padding");
-    assertEquals(Optional.empty(), tokens.verify(token + "=="), "padding");
-    assertEquals(Optional.of(user), tokens.verify(token), "the canonical token still verifies");
+    assertEquals(Optional.empty(), userOf(tokens, token + "="), "padding");
+    assertEquals(Optional.empty(), userOf(tokens, token + "=="), "padding");
+    assertEquals(Optional.of(user), userOf(tokens, token), "the canonical token still verifies");
   }
 
   @Test
@@ -132,13 +132,29 @@ class TokensTest {
     UUID user = UUID.randomUUID();
     Instant now = Instant.now();
     Instant later = now.plus(Duration.ofMinutes(10));
-    assertEquals(Optional.empty(), tokens.verify(signed(user, now, later, now.plus(Duration.ofHours(1)))), "nbf in the future");
-    assertEquals(Optional.empty(), tokens.verify(signed(user, later, null, now.plus(Duration.ofHours(1)))), "iat in the future");
-    assertEquals(Optional.empty(), tokens.verify(signed(user, null, null, now.plus(Duration.ofHours(1)))), "no iat");
+    assertEquals(Optional.empty(), userOf(tokens, signed(user, now, later, now.plus(Duration.ofHours(1)))), "nbf in the future");
+    assertEquals(Optional.empty(), userOf(tokens, signed(user, later, null, now.plus(Duration.ofHours(1)))), "iat in the future");
+    assertEquals(Optional.empty(), userOf(tokens, signed(user, null, null, now.plus(Duration.ofHours(1)))), "no iat");
     Instant withinSkew = now.plusSeconds(5);
-    assertEquals(Optional.of(user), tokens.verify(signed(user, withinSkew, withinSkew, now.plus(Duration.ofHours(1)))),
+    assertEquals(Optional.of(user), userOf(tokens, signed(user, withinSkew, withinSkew, now.plus(Duration.ofHours(1)))),
         "another node's clock a little ahead");
-    assertEquals(Optional.of(user), tokens.verify(signed(user, now.minusSeconds(60), now.minusSeconds(60), now.plus(Duration.ofHours(1)))));
+    assertEquals(Optional.of(user), userOf(tokens, signed(user, now.minusSeconds(60), now.minusSeconds(60), now.plus(Duration.ofHours(1)))));
+  }
+
+  @Test
+  void aTokenCarriesTheCredentialsVersionItWasIssuedAtAndOneWithoutItCountsAsZero() throws Exception {
+    Tokens tokens = new Tokens(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5), SKEW);
+    UUID user = UUID.randomUUID();
+    String token = tokens.issue(user, 7);
+    assertEquals(Optional.of(new Tokens.Claims(user, 7)), tokens.verify(token));
+    assertEquals(Optional.of(new Tokens.Claims(user, 7)), tokens.verify(token), "remembered with its claims");
+    Instant now = Instant.now();
+    assertEquals(Optional.of(new Tokens.Claims(user, 0)), tokens.verify(signed(user, now, null, now.plusSeconds(60))),
+        "a token issued before tokens carried the claim");
+  }
+
+  private static Optional<UUID> userOf(Tokens tokens, String token) {
+    return tokens.verify(token).map(Tokens.Claims::userId);
   }
 
   /** A token signed with our key whose times are set by the test. */

@@ -127,9 +127,9 @@ class UserApiIT {
     String noneHeader = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
     Duration skew = Duration.ofSeconds(30);
     String wrongKey = new Tokens("another-secret-another-secret-another!!".getBytes(StandardCharsets.UTF_8), Duration.ofHours(1), skew)
-        .issue(UUID.fromString(id));
+        .issue(UUID.fromString(id), 0);
     String expired = new Tokens(Users.TOKEN_SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(-5), skew)
-        .issue(UUID.fromString(id));
+        .issue(UUID.fromString(id), 0);
     String tampered = parts[0] + "." + b64("{\"iss\":\"tablecast\",\"sub\":\"" + UUID.randomUUID() + "\",\"exp\":9999999999}")
         + "." + parts[2];
     List<String> headers = new ArrayList<>();
@@ -242,6 +242,42 @@ class UserApiIT {
   }
 
   @Test
+  void aPasswordChangeEndsTheTokensIssuedBeforeIt() {
+    String email = Users.uniqueEmail("rotated");
+    String id = Users.register(api, email).get("id").asText();
+    Api before = api.withToken(Users.token(api, email, Users.PASSWORD));
+    assertEquals(200, before.get("/api/users/me").status());
+    assertEquals(200, before.patch("/api/users/" + id,
+        "{\"password\":\"a-new-password\",\"current_password\":\"" + Users.PASSWORD + "\"}").status());
+    Api.Response stale = before.get("/api/users/me");
+    assertEquals(401, stale.status(), "a token issued before the password changed: " + stale);
+    assertEquals("application/problem+json", stale.contentType());
+    Api after = api.withToken(Users.token(api, email, "a-new-password"));
+    assertEquals(200, after.get("/api/users/me").status(), "a token issued after it works");
+
+    assertEquals(200, Users.admin(api).patch("/api/users/" + id, "{\"password\":\"reset-by-the-admin\"}").status());
+    assertEquals(401, after.get("/api/users/me").status(), "an admin's reset ends them too");
+    assertEquals(200, api.withToken(Users.token(api, email, "reset-by-the-admin")).get("/api/users/me").status());
+  }
+
+  @Test
+  void removingARoleEndsTheTokensIssuedBeforeItAndAddingOneDoesNot() {
+    Api admin = Users.admin(api);
+    String email = Users.uniqueEmail("demoted");
+    String id = Users.register(api, email).get("id").asText();
+    Api user = api.withToken(Users.token(api, email, Users.PASSWORD));
+    assertEquals(200, admin.patch("/api/users/" + id, "{\"roles\":[\"editor\",\"user\"]}").status());
+    assertEquals(200, user.get("/api/users/me").status(), "a role given keeps the token");
+    assertEquals(200, admin.patch("/api/users/" + id, "{\"roles\":[\"user\"]}").status());
+    Api.Response stale = user.get("/api/users/me");
+    assertEquals(401, stale.status(), "a token issued before a role was taken away: " + stale);
+    Api.Response fresh = api.withToken(Users.token(api, email, Users.PASSWORD)).get("/api/users/me");
+    assertEquals(200, fresh.status(), fresh.toString());
+    assertEquals("[\"user\"]", fresh.json().get("roles").toString());
+  }
+
+  /** The per-email throttle counts one client's failures: it cannot be used to lock somebody else out. */
+  @Test
   void failedLoginsThrottleTheClientThatFailedNotTheAccount() {
     LoopbackClient guesser = LoopbackClient.at("127.0.0.2", node.node.httpAddress().getPort());
     String credentials = "{\"email\":\"" + Users.ADMIN_EMAIL + "\",\"password\":\"";
@@ -269,10 +305,13 @@ class UserApiIT {
     assertEquals(401, user.get("/api/users/me").status());
     assertEquals(401, login(email, Users.PASSWORD).status());
     assertEquals(200, admin.patch("/api/users/" + id, "{\"is_active\":true}").status());
-    assertEquals(200, user.get("/api/users/me").status());
+    Api.Response revived = user.get("/api/users/me");
+    assertEquals(401, revived.status(), "a token issued before the deactivation stays void after the reactivation: " + revived);
+    Api again = api.withToken(Users.token(api, email, Users.PASSWORD));
+    assertEquals(200, again.get("/api/users/me").status(), "a new login works");
 
-    assertEquals(200, user.delete("/api/users/" + id).status(), "users may delete themselves");
-    assertEquals(401, user.get("/api/users/me").status());
+    assertEquals(200, again.delete("/api/users/" + id).status(), "users may delete themselves");
+    assertEquals(401, again.get("/api/users/me").status());
     assertEquals(401, login(email, Users.PASSWORD).status());
   }
 
