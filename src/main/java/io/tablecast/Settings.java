@@ -54,14 +54,23 @@ public record Settings(
    */
   public record Queries(int defaultLimit, int maxLimit, Duration minVersionWait, long exactTotalUpTo) {}
 
-  /** Access tokens, the bootstrap admin, login throttling and password hashing cost. */
+  /**
+   * Access tokens, the bootstrap admin, login throttling, the budget of password hashing per
+   * client, and its cost. {@code clockSkew}: how far ahead of a node's clock the clock of the node
+   * that issued a token may be. {@code failedLoginsTracked}: how many (email, client) pairs with
+   * failed logins a node remembers at most.
+   */
   public record Auth(
       String tokenSecret,
       Duration tokenTtl,
+      Duration clockSkew,
       String adminEmail,
       String adminPassword,
       int maxFailedLogins,
       Duration failedLoginWindow,
+      int failedLoginsTracked,
+      ClientBudget clientBudget,
+      Hashing hashing,
       int argon2MemoryKib,
       int argon2Iterations,
       int argon2Parallelism,
@@ -73,6 +82,15 @@ public record Settings(
       return "Auth[tokenTtl=" + tokenTtl + ", adminEmail=" + adminEmail + "]";
     }
   }
+
+  /**
+   * Requests that hash a password, per client and node: a token bucket of {@code burst} requests,
+   * one more every {@code refillInterval}; at most {@code maxClients} clients tracked.
+   */
+  public record ClientBudget(int burst, Duration refillInterval, int maxClients) {}
+
+  /** Password hashes run on {@code threads} threads of their own, with at most {@code maxWaiting} more queued. */
+  public record Hashing(int threads, int maxWaiting) {}
 
   /**
    * Projection operations: when a rebuilt generation is switched in, how many retired ones are
@@ -185,14 +203,35 @@ public record Settings(
     return new Auth(
         secret,
         a.getDuration("token-ttl"),
+        a.getDuration("clock-skew"),
         a.getString("admin-email"),
         a.getString("admin-password"),
         a.getInt("max-failed-logins"),
         a.getDuration("failed-login-window"),
+        atLeast(a, "failed-logins-tracked", 1),
+        new ClientBudget(atLeast(a, "client-budget.burst", 1), positive(a, "client-budget.refill-interval"),
+            atLeast(a, "client-budget.max-clients", 1)),
+        new Hashing(atLeast(a, "hashing.threads", 1), atLeast(a, "hashing.max-waiting", 0)),
         a.getInt("argon2.memory-kib"),
         a.getInt("argon2.iterations"),
         a.getInt("argon2.parallelism"),
         t.getDuration("uniqueness.claim-lease"));
+  }
+
+  private static int atLeast(Config c, String path, int min) {
+    int value = c.getInt(path);
+    if (value < min) {
+      throw new IllegalArgumentException("tablecast.auth." + path + " must be at least " + min + ", not " + value);
+    }
+    return value;
+  }
+
+  private static Duration positive(Config c, String path) {
+    Duration value = c.getDuration(path);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException("tablecast.auth." + path + " must be positive, not " + value);
+    }
+    return value;
   }
 
   private static Cluster cluster(Config config, Config c) {

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -175,6 +176,11 @@ public final class HttpServer extends AllDirectives {
     if (e instanceof PageCursor.Unusable) {
       return Problem.validation(List.of(new FieldError("after", PageCursor.NOT_A_CURSOR)))
           .toResponse();
+    }
+    if (e instanceof RejectedExecutionException) { // a bounded pool is full (password hashing): shed load, quietly
+      log.debug("Request refused, answering 503: {}", e.getMessage());
+      return Problem.response(StatusCodes.SERVICE_UNAVAILABLE, "the node is busy; retry shortly")
+          .addHeader(RetryAfter.create(RETRY_AFTER_SECONDS));
     }
     if (e instanceof AskTimeoutException || e instanceof TimeoutException || e instanceof SQLException
         || e instanceof CircuitBreakerOpenException) { // the journal's breaker, open while PostgreSQL is away

@@ -5,7 +5,6 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import io.tablecast.Settings;
 import io.tablecast.TimeOrderedUuid;
-import io.tablecast.http.Blocking;
 import io.tablecast.unique.Reservations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,14 +34,14 @@ public final class Accounts {
   private final ClusterSharding sharding;
   private final Reservations reservations;
   private final Passwords passwords;
-  private final Blocking blocking;
+  private final HashingPool hashing;
   private final Duration askTimeout;
 
   public Accounts(ActorSystem<?> system, Settings settings, Reservations reservations, Passwords passwords) {
     this.sharding = ClusterSharding.get(system);
     this.reservations = reservations;
     this.passwords = passwords;
-    this.blocking = new Blocking(system);
+    this.hashing = HashingPool.of(system, settings.auth().hashing());
     this.askTimeout = settings.http().askTimeout();
   }
 
@@ -55,7 +54,7 @@ public final class Accounts {
       String email, String password, String fullName, List<String> roles, String requestId) {
     UUID id = TimeOrderedUuid.create();
     String key = emailKey(email);
-    return blocking.run(() -> passwords.hash(password))
+    return hashing.run(() -> passwords.hash(password))
         .thenCompose(hash -> reservations.reserve(key, id, holder -> stillHolds(holder, email), requestId)
             .thenCompose(reserved -> {
               if (!reserved) {
@@ -75,7 +74,7 @@ public final class Accounts {
             ? CompletableFuture.completedFuture(Optional.<User.State>empty())
             : get(holder.get()).thenApply(reply -> reply instanceof User.Accepted a
                 ? Optional.of(a.user()) : Optional.<User.State>empty()))
-        .thenCompose(user -> blocking.run(() -> {
+        .thenCompose(user -> hashing.run(() -> {
           boolean ok = user.isPresent() && user.get().canAct() && email.equals(user.get().email())
               ? passwords.matches(password, user.get().passwordHash())
               : passwords.mismatch(password);
@@ -87,12 +86,39 @@ public final class Accounts {
     return user(id).ask(User.Get::new, askTimeout);
   }
 
-  /** Applies changes; a new password is hashed here, before it reaches the aggregate. */
-  public CompletionStage<User.Reply> update(UUID id, String fullName, String password, Boolean active, List<String> roles,
+  /**
+   * Applies changes; a new password is hashed here, before it reaches the aggregate. With a
+   * {@code currentPassword} (the user changing their own password), only if it is the user's
+   * password now (else WRONG_PASSWORD), and only to the user as it was checked: the change
+   * carries the version checked, so a change made meanwhile makes it a VERSION_MISMATCH instead of
+   * a change confirmed by an old password (as does an If-Match naming another version).
+   */
+  public CompletionStage<User.Reply> update(UUID id, String fullName, String password, String currentPassword, Boolean active,
+      List<String> roles, Long expectedVersion, String requestId) {
+    if (currentPassword == null) {
+      return change(id, fullName, password, active, roles, expectedVersion, requestId);
+    }
+    return get(id).thenCompose(reply -> {
+      if (!(reply instanceof User.Accepted current)) {
+        return CompletableFuture.completedFuture(reply);
+      }
+      User.State user = current.user();
+      if (expectedVersion != null && expectedVersion != user.version()) {
+        return CompletableFuture.completedFuture(
+            new User.Rejected(User.Rejection.VERSION_MISMATCH, "user " + id + " is at version " + user.version()));
+      }
+      return hashing.run(() -> passwords.matches(currentPassword, user.passwordHash())).thenCompose(confirmed -> confirmed
+          ? change(id, fullName, password, active, roles, user.version(), requestId)
+          : CompletableFuture.completedFuture(
+              new User.Rejected(User.Rejection.WRONG_PASSWORD, "the current password is wrong")));
+    });
+  }
+
+  private CompletionStage<User.Reply> change(UUID id, String fullName, String password, Boolean active, List<String> roles,
       Long expectedVersion, String requestId) {
     CompletionStage<String> hash = password == null
         ? CompletableFuture.completedFuture(null)
-        : blocking.run(() -> passwords.hash(password));
+        : hashing.run(() -> passwords.hash(password));
     return hash.thenCompose(h -> user(id).<User.Reply>ask(
         reply -> new User.Update(new User.Changes(fullName, h, active, roles), expectedVersion, requestId, reply), askTimeout));
   }
@@ -146,7 +172,7 @@ public final class Accounts {
             List<String> withAdmin = new ArrayList<>(user.roles());
             withAdmin.add(Role.ADMIN.label());
             log.info("Gave the existing user {} the admin role", normalized);
-            return update(user.id(), null, null, true, withAdmin, null, null)
+            return update(user.id(), null, null, null, true, withAdmin, null, null)
                 .thenApply(updated -> ((User.Accepted) updated).user());
           });
     });

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -34,9 +33,11 @@ import java.util.stream.Collectors;
  *
  * A request without {@code Authorization: Bearer <token>}, or with a token that is malformed,
  * expired, unsigned ({@code alg: none}), signed with another key or another algorithm, or that
- * names a user who is deleted or deactivated, gets 401; a user without the role gets 403; both as
- * problem+json. Roles and activity are read from the User aggregate on every request, so a role
- * change or a deactivation takes effect at once, not when the token expires.
+ * names a user who is deleted or deactivated, or was issued before the user's password changed, a
+ * role was taken away or the user was deactivated (the token's credentials version is below the
+ * user's), gets 401; a user without the role gets 403; both as problem+json. Roles, activity and
+ * the credentials version are read from the User aggregate on every request, on whichever node,
+ * so such a change takes effect at once everywhere, not when the token expires.
  */
 public final class Auth extends AllDirectives implements Extension {
   private static final ExtensionId<Auth> ID =
@@ -70,15 +71,16 @@ public final class Auth extends AllDirectives implements Extension {
   /** The inner route runs for an active user with a valid token; anything else is 401. */
   public Route authenticated(Function<Principal, Route> inner) {
     return optionalHeaderValueByName("Authorization", header -> {
-      Optional<UUID> userId = header.flatMap(Auth::bearerToken).flatMap(tokens::verify);
-      if (userId.isEmpty()) {
+      Optional<Tokens.Claims> claims = header.flatMap(Auth::bearerToken).flatMap(tokens::verify);
+      if (claims.isEmpty()) {
         return complete(unauthorized(header.isEmpty()
             ? "this request needs an access token: Authorization: Bearer <token> (POST /api/auth/token)"
             : "the access token is invalid or expired"));
       }
-      return onSuccess(principal(userId.get()), principal -> principal
+      return onSuccess(principal(claims.get()), principal -> principal
           .map(inner)
-          .orElseGet(() -> complete(unauthorized("the token's user is deleted or deactivated"))));
+          .orElseGet(() -> complete(unauthorized("the token's user is deleted or deactivated, or has changed their password or"
+              + " lost a role since it was issued: log in again"))));
     });
   }
 
@@ -104,10 +106,12 @@ public final class Auth extends AllDirectives implements Extension {
         .addHeader(WWWAuthenticate.create(HttpChallenge.createOAuth2("tablecast")));
   }
 
-  private CompletionStage<Optional<Principal>> principal(UUID userId) {
-    return sharding.entityRefFor(User.ENTITY_TYPE_KEY, userId.toString())
+  /** The token's user, if they may act and the token was issued at or after their credentials version. */
+  private CompletionStage<Optional<Principal>> principal(Tokens.Claims claims) {
+    return sharding.entityRefFor(User.ENTITY_TYPE_KEY, claims.userId().toString())
         .<User.Reply>ask(User.Get::new, askTimeout)
         .thenApply(reply -> reply instanceof User.Accepted accepted && accepted.user().canAct()
+                && claims.credentialsVersion() >= accepted.user().credentialsVersion()
             ? Optional.of(principalOf(accepted.user()))
             : Optional.empty());
   }

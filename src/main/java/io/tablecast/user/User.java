@@ -96,7 +96,9 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
     DELETED,
     NOT_DELETED,
     VERSION_MISMATCH,
-    INVALID
+    INVALID,
+    /** The current password sent to confirm a change of one's own password is wrong (decided by {@link Accounts}). */
+    WRONG_PASSWORD
   }
 
   // ---- events ----
@@ -126,6 +128,11 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
 
   // ---- state ----
 
+  /**
+   * {@code credentialsVersion}: the version of the last event that took access away — a new
+   * password, a role removed, a deactivation, a deletion. An access token carries the value it
+   * was issued at, and one issued before it (a lower value) no longer works.
+   */
   public record State(
       UUID id,
       String email,
@@ -137,10 +144,11 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
       Instant updatedAt,
       Instant deletedAt,
       long version,
-      boolean voided)
+      boolean voided,
+      long credentialsVersion)
       implements JsonSerializable {
 
-    static final State EMPTY = new State(null, null, null, null, List.of(), false, null, null, null, 0, false);
+    static final State EMPTY = new State(null, null, null, null, List.of(), false, null, null, null, 0, false, 0);
 
     public boolean exists() {
       return id != null;
@@ -162,17 +170,25 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
     State apply(Event event) {
       long next = version + 1;
       if (event instanceof Registered e) {
-        return new State(e.userId(), e.email(), e.passwordHash(), e.fullName(), e.roles(), true, e.at(), e.at(), null, next, false);
+        return new State(e.userId(), e.email(), e.passwordHash(), e.fullName(), e.roles(), true, e.at(), e.at(), null, next, false,
+            credentialsVersion);
       } else if (event instanceof Updated e) {
-        return new State(id, email, e.passwordHash(), e.fullName(), e.roles(), e.active(), createdAt, e.at(), null, next, false);
+        return new State(id, email, e.passwordHash(), e.fullName(), e.roles(), e.active(), createdAt, e.at(), null, next, false,
+            takesAccessAway(e) ? next : credentialsVersion);
       } else if (event instanceof Deleted e) {
-        return new State(id, email, passwordHash, fullName, roles, active, createdAt, e.at(), e.at(), next, false);
+        return new State(id, email, passwordHash, fullName, roles, active, createdAt, e.at(), e.at(), next, false, next);
       } else if (event instanceof Restored e) {
-        return new State(id, email, passwordHash, fullName, roles, active, createdAt, e.at(), null, next, false);
+        return new State(id, email, passwordHash, fullName, roles, active, createdAt, e.at(), null, next, false,
+            credentialsVersion);
       } else if (event instanceof Voided e) {
-        return new State(null, null, null, null, List.of(), false, null, null, null, next, true);
+        return new State(null, null, null, null, List.of(), false, null, null, null, next, true, next);
       }
       throw new IllegalArgumentException("unknown user event " + event.getClass().getName());
+    }
+
+    /** A new password, a role removed or a deactivation: what a token issued before must not outlive. */
+    private boolean takesAccessAway(Updated e) {
+      return !Objects.equals(e.passwordHash(), passwordHash) || !e.roles().containsAll(roles) || (active && !e.active());
     }
   }
 

@@ -1,6 +1,8 @@
 package io.tablecast.user;
 
+import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.RemoteAddress;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Location;
@@ -26,11 +28,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** /api/users and /api/auth/token. */
 public final class UserRoutes extends ApiDirectives {
   private static final Set<String> SELF_PATCHABLE = Set.of("full_name", "password");
   private static final Set<String> ADMIN_PATCHABLE = Set.of("is_active", "roles");
+  /** Not a change: what confirms a change of one's own password. */
+  private static final String CURRENT_PASSWORD = "current_password";
 
   /** Jackson 2.13 cannot bind a renamed record component through the naming strategy alone. */
   public record NewUser(String email, String password, @JsonProperty("full_name") String fullName) {}
@@ -45,6 +51,7 @@ public final class UserRoutes extends ApiDirectives {
   private final UserQueries queries;
   private final Blocking blocking;
   private final LoginThrottle throttle;
+  private final ClientBudget budget;
 
   public UserRoutes(akka.actor.typed.ActorSystem<?> system, Settings settings, Accounts accounts, UserQueries queries) {
     this.settings = settings;
@@ -52,15 +59,18 @@ public final class UserRoutes extends ApiDirectives {
     this.accounts = accounts;
     this.queries = queries;
     this.blocking = new Blocking(system);
-    this.throttle = new LoginThrottle(settings.auth().maxFailedLogins(), settings.auth().failedLoginWindow());
+    Settings.Auth a = settings.auth();
+    this.throttle = new LoginThrottle(a.maxFailedLogins(), a.failedLoginWindow(), a.failedLoginsTracked());
+    this.budget = new ClientBudget(a.clientBudget());
   }
 
   public Route routes() {
     return pathPrefix("api", () -> concat(
-        path(PathMatchers.segment("auth").slash("token"), () -> post(() -> entity(Json.body(Credentials.class), this::token))),
+        path(PathMatchers.segment("auth").slash("token"), () -> post(() -> client(client ->
+            entity(Json.body(Credentials.class), body -> token(body, client))))),
         pathPrefix("users", () -> concat(
             pathEndOrSingleSlash(() -> concat(
-                post(() -> entity(Json.body(NewUser.class), this::register)),
+                post(() -> client(client -> entity(Json.body(NewUser.class), body -> register(body, client)))),
                 get(() -> auth.requireRole(Role.ADMIN, admin -> parameterMap(this::list))))),
             path("me", () -> get(() -> auth.authenticated(me -> completeWithFuture(
                 accounts.get(me.userId()).thenApply(reply -> answer(reply, StatusCodes.OK)))))),
@@ -74,7 +84,8 @@ public final class UserRoutes extends ApiDirectives {
         pathEndOrSingleSlash(() -> concat(
             get(() -> parameterMap(query -> allowed ? find(principal, id, query) : forbidden())),
             patch(() -> allowed
-                ? ifMatch(version -> entity(Json.body(JsonNode.class), body -> update(principal, id, body, version)))
+                ? client(client -> ifMatch(version -> entity(Json.body(JsonNode.class),
+                    body -> update(principal, id, body, version, client))))
                 : forbidden()),
             delete(() -> allowed
                 ? ifMatch(version -> requestId(request -> respond(accounts.delete(id, version, request), StatusCodes.OK)))
@@ -88,7 +99,31 @@ public final class UserRoutes extends ApiDirectives {
     return complete(Auth.forbidden("only the user themself or an admin may do this"));
   }
 
-  private Route register(NewUser body) {
+  /**
+   * The client of a request, as the per-client budget and the login throttle count it: the
+   * connection's remote address. Not Akka's extractClientIP, which prefers X-Forwarded-For and
+   * X-Real-IP: any client can send those, and would pick a fresh budget with each request.
+   */
+  private Route client(Function<String, Route> inner) {
+    return extractRequest(request -> inner.apply(ClientBudget.clientOf(
+        request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress))));
+  }
+
+  /** {@code hashing} (a request that hashes a password) if the client's budget allows one more; else 429. */
+  private Route withinBudget(String client, Supplier<Route> hashing) {
+    Optional<Duration> wait = budget.spend(client);
+    return wait.isPresent()
+        ? complete(tooManyRequests("too many logins, registrations or password changes from this client", wait.get()))
+        : hashing.get();
+  }
+
+  private static HttpResponse tooManyRequests(String why, Duration wait) {
+    long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+    return Problem.response(StatusCodes.TOO_MANY_REQUESTS, why + "; retry in " + seconds + " s")
+        .addHeader(RetryAfter.create(seconds));
+  }
+
+  private Route register(NewUser body, String client) {
     String email = User.normalizeEmail(body.email());
     List<FieldError> errors = new ArrayList<>(User.validateEmail(email));
     errors.addAll(User.validatePassword(body.password()));
@@ -99,11 +134,11 @@ public final class UserRoutes extends ApiDirectives {
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
-    return requestId(request -> respond(
-        accounts.register(email, body.password(), body.fullName(), List.of(Role.USER.label()), request), StatusCodes.CREATED));
+    return withinBudget(client, () -> requestId(request -> respond(
+        accounts.register(email, body.password(), body.fullName(), List.of(Role.USER.label()), request), StatusCodes.CREATED)));
   }
 
-  private Route token(Credentials body) {
+  private Route token(Credentials body, String client) {
     String email = User.normalizeEmail(body.email());
     if (email == null || body.password() == null) {
       List<FieldError> errors = new ArrayList<>();
@@ -111,23 +146,20 @@ public final class UserRoutes extends ApiDirectives {
       if (body.password() == null) errors.add(new FieldError("password", "is required"));
       return invalid(errors);
     }
-    Optional<Duration> wait = throttle.retryAfter(email, Instant.now());
+    Optional<Duration> wait = throttle.retryAfter(email, client, Instant.now());
     if (wait.isPresent()) {
-      long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-      return complete(Problem.response(StatusCodes.TOO_MANY_REQUESTS, "too many failed logins for this email; retry in "
-          + seconds + " s").addHeader(RetryAfter.create(seconds)));
+      return complete(tooManyRequests("too many failed logins for this email from this client", wait.get()));
     }
-    CompletionStage<HttpResponse> response = accounts.login(email, body.password()).thenApply(login -> {
+    return withinBudget(client, () -> completeWithFuture(accounts.login(email, body.password()).thenApply(login -> {
       if (login instanceof Accounts.LoggedIn in) {
-        throttle.succeeded(email);
+        throttle.succeeded(email, client);
         Tokens tokens = auth.tokens();
         return Json.response(StatusCodes.OK,
-            new Token(tokens.issue(in.user().id()), "Bearer", tokens.ttl().toSeconds()));
+            new Token(tokens.issue(in.user().id(), in.user().credentialsVersion()), "Bearer", tokens.ttl().toSeconds()));
       }
-      throttle.failed(email, Instant.now());
+      throttle.failed(email, client, Instant.now());
       return Auth.unauthorized("wrong email or password");
-    });
-    return completeWithFuture(response);
+    })));
   }
 
   private Route find(Principal principal, UUID id, Map<String, String> query) {
@@ -144,7 +176,7 @@ public final class UserRoutes extends ApiDirectives {
     }));
   }
 
-  private Route update(Principal principal, UUID id, JsonNode body, Long version) {
+  private Route update(Principal principal, UUID id, JsonNode body, Long version, String client) {
     if (!body.isObject()) {
       return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
     }
@@ -154,7 +186,7 @@ public final class UserRoutes extends ApiDirectives {
       if (ADMIN_PATCHABLE.contains(name) && !principal.isAdmin()) {
         return complete(Auth.forbidden("only an admin may change " + name));
       }
-      if (!SELF_PATCHABLE.contains(name) && !ADMIN_PATCHABLE.contains(name)) {
+      if (!SELF_PATCHABLE.contains(name) && !ADMIN_PATCHABLE.contains(name) && !name.equals(CURRENT_PASSWORD)) {
         errors.add(new FieldError(name, "is not a field that can be changed"));
       }
     }
@@ -185,13 +217,50 @@ public final class UserRoutes extends ApiDirectives {
     if (password != null) {
       errors.addAll(User.validatePassword(password));
     }
+    // One's own password changes only with the current one (a stolen token is not enough); an
+    // admin resetting somebody else's does not know theirs.
+    boolean ownPassword = password != null && principal.is(id);
+    String currentPassword = text(body, CURRENT_PASSWORD, errors);
+    if (body.has(CURRENT_PASSWORD) && !body.has("password")) {
+      errors.add(new FieldError(CURRENT_PASSWORD, "goes only with password, to confirm a change of one's own password"));
+    } else if (ownPassword && !body.has(CURRENT_PASSWORD)) {
+      errors.add(new FieldError(CURRENT_PASSWORD, "is required to change one's own password"));
+    }
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
     Boolean newActive = active;
     List<String> newRoles = roles;
-    return requestId(request ->
-        respond(accounts.update(id, fullName, password, newActive, newRoles, version, request), StatusCodes.OK));
+    if (password == null) {
+      return requestId(request ->
+          respond(accounts.update(id, fullName, null, null, newActive, newRoles, version, request), StatusCodes.OK));
+    }
+    if (!ownPassword) {
+      return withinBudget(client, () -> requestId(request ->
+          respond(accounts.update(id, fullName, password, null, newActive, newRoles, version, request), StatusCodes.OK)));
+    }
+    return changeOwnPassword(principal, client, request ->
+        accounts.update(id, fullName, password, currentPassword, newActive, newRoles, version, request));
+  }
+
+  /**
+   * A change of one's own password, confirmed by the current password: a wrong one counts as a
+   * failed login of that user from that client, so a stolen token cannot be used to guess it
+   * faster than a login could.
+   */
+  private Route changeOwnPassword(Principal principal, String client, Function<String, CompletionStage<User.Reply>> change) {
+    Optional<Duration> wait = throttle.retryAfter(principal.email(), client, Instant.now());
+    if (wait.isPresent()) {
+      return complete(tooManyRequests("too many wrong passwords for this user from this client", wait.get()));
+    }
+    return withinBudget(client, () -> requestId(request -> completeWithFuture(change.apply(request).thenApply(reply -> {
+      if (reply instanceof User.Rejected r && r.reason() == User.Rejection.WRONG_PASSWORD) {
+        throttle.failed(principal.email(), client, Instant.now());
+      } else if (reply instanceof User.Accepted) {
+        throttle.succeeded(principal.email(), client);
+      }
+      return answer(reply, StatusCodes.OK);
+    }))));
   }
 
   private static String text(JsonNode body, String field, List<FieldError> errors) {
@@ -237,6 +306,7 @@ public final class UserRoutes extends ApiDirectives {
       case ALREADY_EXISTS, DELETED, NOT_DELETED -> Problem.response(StatusCodes.CONFLICT, rejected.message());
       case VERSION_MISMATCH -> Problem.response(StatusCodes.PRECONDITION_FAILED, rejected.message());
       case INVALID -> Problem.response(StatusCodes.BAD_REQUEST, rejected.message());
+      case WRONG_PASSWORD -> Problem.response(StatusCodes.FORBIDDEN, rejected.message());
     };
   }
 }

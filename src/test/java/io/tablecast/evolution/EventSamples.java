@@ -40,8 +40,12 @@ final class EventSamples {
     ALL.put("user/Deleted.v1", new User.Deleted(USER, at(2), null));
     ALL.put("user/Restored.v1", new User.Restored(USER, at(3), null));
     ALL.put("user/Voided.v1", new User.Voided(VOIDED_USER, at(4), null));
+    // A version 1 snapshot cannot tell which event last took access away: it is read as its last (4).
     ALL.put("user/State.v1", new User.State(USER, EMAIL, PASSWORD_HASH, "Ada King", List.of("editor", "user"), true, at(0), at(3),
-        null, 4, false));
+        null, 4, false, 4));
+    // Folded from the events: the deletion (3) was the last that took access away.
+    ALL.put("user/State.v2", new User.State(USER, EMAIL, PASSWORD_HASH, "Ada King", List.of("editor", "user"), true, at(0), at(3),
+        null, 4, false, 3));
 
     // categories: created, renamed, deleted, restored
     ALL.put("category/Created.v1", new Category.Created(CATEGORY, "Engines", "Analytical and difference engines", at(5), null));

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Passwords and access tokens never reach the logs, at any level: not on registration, login
- * (right or wrong), use of a token (valid or forged), nor a password change.
+ * (right or wrong), use of a token (valid or forged), nor a password change (confirmed by a right or
+ * a wrong current password).
  */
 class SecretsNotLoggedIT {
   private static final String PASSWORD = "first-secret-Pa55word";
@@ -43,7 +44,10 @@ class SecretsNotLoggedIT {
       Api user = api.withToken(token);
       assertEquals(200, user.get("/api/users/me").status());
       assertEquals(401, api.withAuthorization("Bearer " + token + "x").get("/api/users/me").status(), "a tampered token");
-      assertEquals(200, user.patch("/api/users/" + id, "{\"password\":\"" + NEW_PASSWORD + "\"}").status());
+      assertEquals(403, user.patch("/api/users/" + id,
+          "{\"password\":\"" + NEW_PASSWORD + "\",\"current_password\":\"" + WRONG_PASSWORD + "\"}").status());
+      assertEquals(200, user.patch("/api/users/" + id,
+          "{\"password\":\"" + NEW_PASSWORD + "\",\"current_password\":\"" + PASSWORD + "\"}").status());
       assertEquals(200, api.post("/api/auth/token",
           "{\"email\":\"" + email + "\",\"password\":\"" + NEW_PASSWORD + "\"}").status());
       logged = logs.text();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.support.Api;
+import io.tablecast.support.LoopbackClient;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,8 @@ class UserApiIT {
   static void start() throws Exception {
     java.util.Map<String, Object> config = new java.util.HashMap<>(Users.ADMIN_CONFIG);
     config.put("tablecast.uniqueness.claim-lease", CLAIM_LEASE.toMillis() + "ms");
+    // Every test here is the one client 127.0.0.1; the budget of one client has a test of its own (ClientBudgetIT).
+    config.put("tablecast.auth.client-budget.burst", 10_000);
     node = TestNode.start(dataDir, config);
     api = node.api;
   }
@@ -122,10 +125,11 @@ class UserApiIT {
     String good = Users.token(api, email, Users.PASSWORD);
     String[] parts = good.split("\\.");
     String noneHeader = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
-    String wrongKey = new Tokens("another-secret-another-secret-another!!".getBytes(StandardCharsets.UTF_8), Duration.ofHours(1))
-        .issue(UUID.fromString(id));
-    String expired = new Tokens(Users.TOKEN_SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(-5))
-        .issue(UUID.fromString(id));
+    Duration skew = Duration.ofSeconds(30);
+    String wrongKey = new Tokens("another-secret-another-secret-another!!".getBytes(StandardCharsets.UTF_8), Duration.ofHours(1), skew)
+        .issue(UUID.fromString(id), 0);
+    String expired = new Tokens(Users.TOKEN_SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(-5), skew)
+        .issue(UUID.fromString(id), 0);
     String tampered = parts[0] + "." + b64("{\"iss\":\"tablecast\",\"sub\":\"" + UUID.randomUUID() + "\",\"exp\":9999999999}")
         + "." + parts[2];
     List<String> headers = new ArrayList<>();
@@ -199,9 +203,96 @@ class UserApiIT {
     Users.register(api, email);
     Api me = api.withToken(Users.token(api, email, Users.PASSWORD));
     assertField(me.patch("/api/users/" + Users.id(me), "{\"password\":\"short\"}"), "password");
-    assertEquals(200, me.patch("/api/users/" + Users.id(me), "{\"password\":\"a-new-password\"}").status());
+    assertEquals(200, me.patch("/api/users/" + Users.id(me),
+        "{\"password\":\"a-new-password\",\"current_password\":\"" + Users.PASSWORD + "\"}").status());
     assertEquals(401, login(email, Users.PASSWORD).status());
     assertEquals(200, login(email, "a-new-password").status());
+  }
+
+  @Test
+  void changingOnesOwnPasswordNeedsTheCurrentOne() {
+    String email = Users.uniqueEmail("current");
+    String id = Users.register(api, email).get("id").asText();
+    Api me = api.withToken(Users.token(api, email, Users.PASSWORD));
+    assertField(me.patch("/api/users/" + id, "{\"password\":\"a-new-password\"}"), "current_password");
+    assertField(me.patch("/api/users/" + id, "{\"password\":\"a-new-password\",\"current_password\":7}"), "current_password");
+    assertField(me.patch("/api/users/" + id, "{\"full_name\":\"A\",\"current_password\":\"" + Users.PASSWORD + "\"}"),
+        "current_password");
+    Api.Response wrong = me.patch("/api/users/" + id,
+        "{\"password\":\"a-new-password\",\"current_password\":\"not-the-password\"}");
+    assertEquals(403, wrong.status(), wrong.toString());
+    assertEquals("application/problem+json", wrong.contentType());
+    assertEquals(200, login(email, Users.PASSWORD).status(), "no attempt so far changed the password");
+
+    Api.Response right = me.patch("/api/users/" + id,
+        "{\"password\":\"a-new-password\",\"current_password\":\"" + Users.PASSWORD + "\"}");
+    assertEquals(200, right.status(), right.toString());
+    assertEquals(200, login(email, "a-new-password").status());
+
+    // An admin resets another user's password without knowing it...
+    Api admin = Users.admin(api);
+    assertEquals(200, admin.patch("/api/users/" + id, "{\"password\":\"reset-by-the-admin\"}").status());
+    assertEquals(200, login(email, "reset-by-the-admin").status());
+    // ...but changes their own like everybody else.
+    String adminId = Users.id(admin);
+    assertField(admin.patch("/api/users/" + adminId, "{\"password\":\"a-new-admin-password\"}"), "current_password");
+    assertEquals(403, admin.patch("/api/users/" + adminId,
+        "{\"password\":\"a-new-admin-password\",\"current_password\":\"not-the-admin-password\"}").status());
+    assertEquals(200, login(Users.ADMIN_EMAIL, Users.ADMIN_PASSWORD).status(), "the admin's password is unchanged");
+  }
+
+  @Test
+  void aPasswordChangeEndsTheTokensIssuedBeforeIt() {
+    String email = Users.uniqueEmail("rotated");
+    String id = Users.register(api, email).get("id").asText();
+    Api before = api.withToken(Users.token(api, email, Users.PASSWORD));
+    assertEquals(200, before.get("/api/users/me").status());
+    assertEquals(200, before.patch("/api/users/" + id,
+        "{\"password\":\"a-new-password\",\"current_password\":\"" + Users.PASSWORD + "\"}").status());
+    Api.Response stale = before.get("/api/users/me");
+    assertEquals(401, stale.status(), "a token issued before the password changed: " + stale);
+    assertEquals("application/problem+json", stale.contentType());
+    Api after = api.withToken(Users.token(api, email, "a-new-password"));
+    assertEquals(200, after.get("/api/users/me").status(), "a token issued after it works");
+
+    assertEquals(200, Users.admin(api).patch("/api/users/" + id, "{\"password\":\"reset-by-the-admin\"}").status());
+    assertEquals(401, after.get("/api/users/me").status(), "an admin's reset ends them too");
+    assertEquals(200, api.withToken(Users.token(api, email, "reset-by-the-admin")).get("/api/users/me").status());
+  }
+
+  @Test
+  void removingARoleEndsTheTokensIssuedBeforeItAndAddingOneDoesNot() {
+    Api admin = Users.admin(api);
+    String email = Users.uniqueEmail("demoted");
+    String id = Users.register(api, email).get("id").asText();
+    Api user = api.withToken(Users.token(api, email, Users.PASSWORD));
+    assertEquals(200, admin.patch("/api/users/" + id, "{\"roles\":[\"editor\",\"user\"]}").status());
+    assertEquals(200, user.get("/api/users/me").status(), "a role given keeps the token");
+    assertEquals(200, admin.patch("/api/users/" + id, "{\"roles\":[\"user\"]}").status());
+    Api.Response stale = user.get("/api/users/me");
+    assertEquals(401, stale.status(), "a token issued before a role was taken away: " + stale);
+    Api.Response fresh = api.withToken(Users.token(api, email, Users.PASSWORD)).get("/api/users/me");
+    assertEquals(200, fresh.status(), fresh.toString());
+    assertEquals("[\"user\"]", fresh.json().get("roles").toString());
+  }
+
+  /** The per-email throttle counts one client's failures: it cannot be used to lock somebody else out. */
+  @Test
+  void failedLoginsThrottleTheClientThatFailedNotTheAccount() {
+    LoopbackClient guesser = LoopbackClient.at("127.0.0.2", node.node.httpAddress().getPort());
+    String credentials = "{\"email\":\"" + Users.ADMIN_EMAIL + "\",\"password\":\"";
+    for (int i = 0; i < 5; i++) {
+      assertEquals(401, guesser.post("/api/auth/token", credentials + "wrong-guess-" + i + "\"}").status());
+    }
+    LoopbackClient.Response blocked = guesser.post("/api/auth/token", credentials + Users.ADMIN_PASSWORD + "\"}");
+    assertEquals(429, blocked.status(), "the client that failed waits, even with the right password: " + blocked);
+    assertTrue(Long.parseLong(blocked.header("Retry-After")) >= 1);
+    assertEquals("application/problem+json", blocked.contentType());
+
+    Api.Response owner = login(Users.ADMIN_EMAIL, Users.ADMIN_PASSWORD);
+    assertEquals(200, owner.status(), "the admin, from an address that has not failed, logs in: " + owner);
+    assertEquals(429, guesser.post("/api/auth/token", credentials + Users.ADMIN_PASSWORD + "\"}").status(),
+        "another client's success does not clear the guesser's failures");
   }
 
   @Test
@@ -214,10 +305,13 @@ class UserApiIT {
     assertEquals(401, user.get("/api/users/me").status());
     assertEquals(401, login(email, Users.PASSWORD).status());
     assertEquals(200, admin.patch("/api/users/" + id, "{\"is_active\":true}").status());
-    assertEquals(200, user.get("/api/users/me").status());
+    Api.Response revived = user.get("/api/users/me");
+    assertEquals(401, revived.status(), "a token issued before the deactivation stays void after the reactivation: " + revived);
+    Api again = api.withToken(Users.token(api, email, Users.PASSWORD));
+    assertEquals(200, again.get("/api/users/me").status(), "a new login works");
 
-    assertEquals(200, user.delete("/api/users/" + id).status(), "users may delete themselves");
-    assertEquals(401, user.get("/api/users/me").status());
+    assertEquals(200, again.delete("/api/users/" + id).status(), "users may delete themselves");
+    assertEquals(401, again.get("/api/users/me").status());
     assertEquals(401, login(email, Users.PASSWORD).status());
   }
 
