@@ -9,5 +9,7 @@ public enum Rejection {
   VERSION_MISMATCH,
   INVALID,
   INVALID_TRANSITION,
-  FORBIDDEN
+  FORBIDDEN,
+  /** The current password sent to confirm a change of one's own password is wrong. */
+  WRONG_PASSWORD
 }

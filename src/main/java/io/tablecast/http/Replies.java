@@ -26,7 +26,7 @@ public final class Replies {
       case ALREADY_EXISTS, DELETED, NOT_DELETED, INVALID_TRANSITION -> StatusCodes.CONFLICT;
       case VERSION_MISMATCH -> StatusCodes.PRECONDITION_FAILED;
       case INVALID -> StatusCodes.BAD_REQUEST;
-      case FORBIDDEN -> StatusCodes.FORBIDDEN;
+      case FORBIDDEN, WRONG_PASSWORD -> StatusCodes.FORBIDDEN;
     };
   }
 }

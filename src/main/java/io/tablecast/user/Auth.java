@@ -11,6 +11,8 @@ import akka.http.javadsl.model.headers.WWWAuthenticate;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import io.tablecast.Settings;
+import io.tablecast.aggregate.Actor;
+import io.tablecast.aggregate.Reply;
 import io.tablecast.http.Problem;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -109,10 +111,10 @@ public final class Auth extends AllDirectives implements Extension {
   /** The token's user, if they may act and the token was issued at or after their credentials version. */
   private CompletionStage<Optional<Principal>> principal(Tokens.Claims claims) {
     return sharding.entityRefFor(User.ENTITY_TYPE_KEY, claims.userId().toString())
-        .<User.Reply>ask(User.Get::new, askTimeout)
-        .thenApply(reply -> reply instanceof User.Accepted accepted && accepted.user().canAct()
-                && claims.credentialsVersion() >= accepted.user().credentialsVersion()
-            ? Optional.of(principalOf(accepted.user()))
+        .<Reply<User.State>>ask(reply -> new User.Get(Actor.SYSTEM, reply), askTimeout)
+        .thenApply(reply -> reply instanceof User.Accepted accepted && accepted.state().canAct()
+                && claims.credentialsVersion() >= accepted.state().credentialsVersion()
+            ? Optional.of(principalOf(accepted.state()))
             : Optional.empty());
   }
 

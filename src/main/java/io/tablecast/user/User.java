@@ -10,21 +10,16 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
-import akka.persistence.typed.PersistenceId;
-import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
-import akka.persistence.typed.javadsl.EventHandler;
-import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
-import akka.persistence.typed.javadsl.RetentionCriteria;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.tablecast.EntityLog;
 import io.tablecast.EventTime;
 import io.tablecast.FieldError;
 import io.tablecast.JsonSerializable;
 import io.tablecast.Settings;
-import io.tablecast.Traced;
-import io.tablecast.metrics.Metrics;
+import io.tablecast.aggregate.Actor;
+import io.tablecast.aggregate.Aggregate;
+import io.tablecast.aggregate.Reply;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +27,16 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * The User aggregate. Its email is reserved cluster-wide (a {@code UniqueValue} keyed
- * {@code email:<address>}) before it is registered; its password arrives already hashed, so no
- * event ever holds a clear-text password.
+ * {@code email:<address>}) before it is registered ({@link Accounts}); its password arrives already
+ * hashed, so no event ever holds a clear-text password. A user reads and changes their own account;
+ * an admin any account, and only an admin its activity and roles, or restores it.
  */
-public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Command, User.Event, User.State> {
+public final class User extends Aggregate<User.Command, User.Event, User.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "User");
   /**
@@ -56,25 +53,27 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
   public static final int MAX_NAME_LENGTH = 200;
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s.]+");
 
-  // ---- commands ----
+  // ---- commands: each carries who sends it ----
 
   public sealed interface Command extends JsonSerializable {}
 
   public record Register(
-      String email, String passwordHash, String fullName, List<String> roles, String requestId, ActorRef<Reply> replyTo)
-      implements Command, Traced {}
+      String email, String passwordHash, String fullName, List<String> roles, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Request<State> {}
 
-  /** Only non-null fields change. */
-  public record Update(Changes changes, Long expectedVersion, String requestId, ActorRef<Reply> replyTo)
-      implements Command, Traced {}
+  /** Only non-null fields change; {@code active} and {@code roles} are an admin's to change. */
+  public record Update(Changes changes, Actor by, Long expectedVersion, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Conditional<State> {}
 
   public record Changes(String fullName, String passwordHash, Boolean active, List<String> roles) {}
 
-  public record Delete(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
+  public record Delete(Actor by, Long expectedVersion, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Conditional<State> {}
 
-  public record Restore(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
+  public record Restore(Actor by, Long expectedVersion, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Conditional<State> {}
 
-  public record Get(ActorRef<Reply> replyTo) implements Command {}
+  public record Get(Actor by, ActorRef<Reply<State>> replyTo) implements Command, Request<State> {}
 
   /**
    * Does this user still hold {@code email}? Asked by a registration that found the email reserved
@@ -84,29 +83,12 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
 
   public record Holds(boolean holds) implements JsonSerializable {}
 
-  public sealed interface Reply extends JsonSerializable {}
-
-  public record Accepted(State user) implements Reply {}
-
-  public record Rejected(Rejection reason, String message) implements Reply {}
-
-  public enum Rejection {
-    NOT_FOUND,
-    ALREADY_EXISTS,
-    DELETED,
-    NOT_DELETED,
-    VERSION_MISMATCH,
-    INVALID,
-    /** The current password sent to confirm a change of one's own password is wrong (decided by {@link Accounts}). */
-    WRONG_PASSWORD
-  }
+  public record Accepted(State state) implements Reply.Accepted<State> {}
 
   // ---- events ----
 
-  public sealed interface Event extends JsonSerializable, Traced {
+  public sealed interface Event extends Aggregate.Event {
     UUID userId();
-
-    Instant at();
   }
 
   public record Registered(UUID userId, String email, String passwordHash, String fullName, List<String> roles, Instant at,
@@ -146,14 +128,16 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
       long version,
       boolean voided,
       long credentialsVersion)
-      implements JsonSerializable {
+      implements Aggregate.State<State, Event> {
 
     static final State EMPTY = new State(null, null, null, null, List.of(), false, null, null, null, 0, false, 0);
 
+    @Override
     public boolean exists() {
       return id != null;
     }
 
+    @Override
     public boolean deleted() {
       return deletedAt != null;
     }
@@ -167,7 +151,12 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
       return roles.contains(role.label());
     }
 
-    State apply(Event event) {
+    boolean holds(String otherEmail) {
+      return exists() && !deleted() && email.equals(otherEmail);
+    }
+
+    @Override
+    public State apply(Event event) {
       long next = version + 1;
       if (event instanceof Registered e) {
         return new State(e.userId(), e.email(), e.passwordHash(), e.fullName(), e.roles(), true, e.at(), e.at(), null, next, false,
@@ -248,17 +237,8 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
     return Behaviors.setup(ctx -> new User(userId, settings, ctx));
   }
 
-  private final UUID userId;
-  private final Settings settings;
-  private final EntityLog log;
-
   private User(String userId, Settings settings, ActorContext<Command> ctx) {
-    super(
-        PersistenceId.of(ENTITY_TYPE_KEY.name(), userId),
-        settings.aggregates().restartBackoff());
-    this.userId = UUID.fromString(userId);
-    this.settings = settings;
-    this.log = new EntityLog("user", persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
+    super(ENTITY_TYPE_KEY, "user", userId, settings, ctx);
   }
 
   @Override
@@ -272,54 +252,69 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
   }
 
   @Override
-  public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.aggregates().snapshotEvery(), settings.aggregates().keepSnapshots());
+  protected Reply<State> accepted(State state) {
+    return new Accepted(state);
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
-  }
-
-  @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
+  protected void handlers(CommandHandlerWithReplyBuilder<Command, Event, State> builder) {
     builder
         .forState(State::voided)
         .onCommand(Register.class, (state, cmd) ->
-            reject(cmd.replyTo(), Rejection.ALREADY_EXISTS, "the registration of user " + userId + " was abandoned"))
+            reject(cmd, io.tablecast.aggregate.Rejection.ALREADY_EXISTS, "the registration of " + name() + " was abandoned"))
         .onCommand(StillHolds.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Holds(false)))
-        .onAnyCommand(this::notFound);
+        .onAnyCommand((state, cmd) -> absent(cmd));
     builder
         .forState(state -> !state.exists())
         .onCommand(Register.class, this::onRegister)
         .onCommand(StillHolds.class, this::onVoid)
-        .onAnyCommand(this::notFound);
+        .onAnyCommand((state, cmd) -> absent(cmd));
     builder
         .forState(State::deleted)
-        .onCommand(Restore.class, this::onRestore)
-        .onCommand(Update.class, (state, cmd) -> rejectDeleted(cmd.replyTo()))
-        .onCommand(Delete.class, (state, cmd) -> rejectDeleted(cmd.replyTo()));
+        .onCommand(Restore.class, (state, cmd) -> byAdmin(cmd.by(), cmd, "restoring a user needs the role admin", () ->
+            ifCurrent(state, cmd, () -> persist(new Restored(id, EventTime.now(), cmd.requestId()), cmd))))
+        .onCommand(Update.class, (state, cmd) -> bySelfOrAdmin(cmd.by(), cmd, () -> rejectDeleted(cmd)))
+        .onCommand(Delete.class, (state, cmd) -> bySelfOrAdmin(cmd.by(), cmd, () -> rejectDeleted(cmd)));
     builder
         .forAnyState()
-        .onCommand(Update.class, this::onUpdate)
-        .onCommand(Delete.class, this::onDelete)
+        .onCommand(Update.class, (state, cmd) -> bySelfOrAdmin(cmd.by(), cmd, () -> onUpdate(state, cmd)))
+        .onCommand(Delete.class, (state, cmd) -> bySelfOrAdmin(cmd.by(), cmd, () ->
+            ifCurrent(state, cmd, () -> persist(new Deleted(id, EventTime.now(), cmd.requestId()), cmd))))
         .onCommand(Restore.class, (state, cmd) ->
-            reject(cmd.replyTo(), Rejection.NOT_DELETED, "user " + userId + " is not deleted"))
-        .onCommand(Register.class, (state, cmd) ->
-            reject(cmd.replyTo(), Rejection.ALREADY_EXISTS, "user " + userId + " already exists"))
-        .onCommand(StillHolds.class, (state, cmd) ->
-            Effect().reply(cmd.replyTo(), new Holds(!state.deleted() && state.email().equals(cmd.email()))))
-        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Accepted(state)));
-    return Traced.inMdc(builder.build());
+            byAdmin(cmd.by(), cmd, "restoring a user needs the role admin", () -> notDeleted(cmd)))
+        .onCommand(Register.class, (state, cmd) -> alreadyExists(cmd))
+        .onCommand(StillHolds.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Holds(state.holds(cmd.email()))))
+        .onCommand(Get.class, (state, cmd) -> bySelfOrAdmin(cmd.by(), cmd, () -> accept(state, cmd)));
+  }
+
+  private ReplyEffect<Event, State> bySelfOrAdmin(Actor by, Request<State> cmd, Supplier<ReplyEffect<Event, State>> decide) {
+    return by.is(id) || by.admin() ? decide.get() : forbidden(cmd, "only the user themself or an admin may do this");
+  }
+
+  private ReplyEffect<Event, State> byAdmin(Actor by, Request<State> cmd, String refusal, Supplier<ReplyEffect<Event, State>> decide) {
+    return by.admin() ? decide.get() : forbidden(cmd, refusal);
+  }
+
+  /** Any command to a user that does not exist (or never may): who may not ask is told so first. */
+  @SuppressWarnings("unchecked")
+  private ReplyEffect<Event, State> absent(Command cmd) {
+    if (cmd instanceof StillHolds holds) {
+      return Effect().reply(holds.replyTo(), new Holds(false));
+    }
+    Actor by = cmd instanceof Update u ? u.by() : cmd instanceof Delete d ? d.by() : cmd instanceof Get g ? g.by() : null;
+    Request<State> request = (Request<State>) cmd;
+    if (by != null && !by.is(id) && !by.admin()) {
+      return forbidden(request, "only the user themself or an admin may do this");
+    }
+    if (cmd instanceof Restore restore && !restore.by().admin()) {
+      return forbidden(request, "restoring a user needs the role admin");
+    }
+    return notFound(request);
   }
 
   /** Asked whether a user that never registered holds its email: it never will. */
   private ReplyEffect<Event, State> onVoid(State state, StillHolds cmd) {
-    Voided voided = new Voided(userId, EventTime.now(), null);
-    return Effect().persist(voided)
-        .thenRun(s -> log.persisted(voided, null))
-        .thenReply(cmd.replyTo(), s -> new Holds(false));
+    return persist(new Voided(id, EventTime.now(), null), null, cmd.replyTo(), new Holds(false));
   }
 
   private ReplyEffect<Event, State> onRegister(State state, Register cmd) {
@@ -333,95 +328,36 @@ public final class User extends EventSourcedBehaviorWithEnforcedReplies<User.Com
       errors.add(new FieldError("password", "is required"));
     }
     if (!errors.isEmpty()) {
-      return invalid(cmd.replyTo(), errors);
+      return invalid(cmd, errors);
     }
-    return persistAndReply(
-        new Registered(userId, cmd.email(), cmd.passwordHash(), cmd.fullName(), canonicalRoles(cmd.roles()), EventTime.now(),
-            cmd.requestId()),
-        cmd, cmd.replyTo());
+    return persist(new Registered(id, cmd.email(), cmd.passwordHash(), cmd.fullName(), canonicalRoles(cmd.roles()),
+        EventTime.now(), cmd.requestId()), cmd);
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update cmd) {
-    if (stale(state, cmd.expectedVersion())) {
-      return versionMismatch(state, cmd.replyTo());
-    }
     Changes c = cmd.changes();
-    List<FieldError> errors = new ArrayList<>(validateFullName(c.fullName()));
-    errors.addAll(validateRoles(c.roles()));
-    if (!errors.isEmpty()) {
-      return invalid(cmd.replyTo(), errors);
+    if (!cmd.by().admin() && (c.active() != null || c.roles() != null)) {
+      return forbidden(cmd, "only an admin may change " + (c.active() != null ? "is_active" : "roles"));
     }
-    String fullName = c.fullName() == null ? state.fullName() : c.fullName();
-    String hash = c.passwordHash() == null ? state.passwordHash() : c.passwordHash();
-    boolean active = c.active() == null ? state.active() : c.active();
-    List<String> roles = c.roles() == null ? state.roles() : canonicalRoles(c.roles());
-    List<String> changed = new ArrayList<>();
-    if (!fullName.equals(state.fullName())) changed.add("full_name");
-    if (!hash.equals(state.passwordHash())) changed.add("password");
-    if (active != state.active()) changed.add("is_active");
-    if (!Objects.equals(roles, state.roles())) changed.add("roles");
-    if (changed.isEmpty()) {
-      return Effect().reply(cmd.replyTo(), new Accepted(state));
-    }
-    return persistAndReply(
-        new Updated(userId, fullName, hash, active, roles, changed, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
+    return ifCurrent(state, cmd, () -> {
+      List<FieldError> errors = new ArrayList<>(validateFullName(c.fullName()));
+      errors.addAll(validateRoles(c.roles()));
+      if (!errors.isEmpty()) {
+        return invalid(cmd, errors);
+      }
+      String fullName = c.fullName() == null ? state.fullName() : c.fullName();
+      String hash = c.passwordHash() == null ? state.passwordHash() : c.passwordHash();
+      boolean active = c.active() == null ? state.active() : c.active();
+      List<String> roles = c.roles() == null ? state.roles() : canonicalRoles(c.roles());
+      List<String> changed = new ArrayList<>();
+      if (!fullName.equals(state.fullName())) changed.add("full_name");
+      if (!hash.equals(state.passwordHash())) changed.add("password");
+      if (active != state.active()) changed.add("is_active");
+      if (!Objects.equals(roles, state.roles())) changed.add("roles");
+      if (changed.isEmpty()) {
+        return accept(state, cmd);
+      }
+      return persist(new Updated(id, fullName, hash, active, roles, changed, EventTime.now(), cmd.requestId()), cmd);
+    });
   }
-
-  private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
-    if (stale(state, cmd.expectedVersion())) {
-      return versionMismatch(state, cmd.replyTo());
-    }
-    return persistAndReply(new Deleted(userId, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
-  }
-
-  private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
-    if (stale(state, cmd.expectedVersion())) {
-      return versionMismatch(state, cmd.replyTo());
-    }
-    return persistAndReply(new Restored(userId, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
-  }
-
-  private ReplyEffect<Event, State> persistAndReply(Event event, Traced cmd, ActorRef<Reply> replyTo) {
-    return Effect().persist(event)
-        .thenRun(state -> log.persisted(event, cmd.requestId()))
-        .thenReply(replyTo, Accepted::new);
-  }
-
-  private static boolean stale(State state, Long expectedVersion) {
-    return expectedVersion != null && expectedVersion != state.version();
-  }
-
-  private ReplyEffect<Event, State> versionMismatch(State state, ActorRef<Reply> replyTo) {
-    return reject(replyTo, Rejection.VERSION_MISMATCH, "user " + userId + " is at version " + state.version());
-  }
-
-  private ReplyEffect<Event, State> notFound(State state, Command cmd) {
-    if (cmd instanceof StillHolds holds) {
-      return Effect().reply(holds.replyTo(), new Holds(false));
-    }
-    return reject(replyTo(cmd), Rejection.NOT_FOUND, "user " + userId + " does not exist");
-  }
-
-  private static ActorRef<Reply> replyTo(Command cmd) {
-    if (cmd instanceof Register c) return c.replyTo();
-    if (cmd instanceof Update c) return c.replyTo();
-    if (cmd instanceof Delete c) return c.replyTo();
-    if (cmd instanceof Restore c) return c.replyTo();
-    if (cmd instanceof Get c) return c.replyTo();
-    throw new IllegalArgumentException("no Reply for " + cmd.getClass().getSimpleName());
-  }
-
-  private ReplyEffect<Event, State> rejectDeleted(ActorRef<Reply> replyTo) {
-    return reject(replyTo, Rejection.DELETED, "user " + userId + " is deleted; restore it before changing it");
-  }
-
-  private ReplyEffect<Event, State> invalid(ActorRef<Reply> replyTo, List<FieldError> errors) {
-    return reject(replyTo, Rejection.INVALID, errors.get(0).field() + " " + errors.get(0).message());
-  }
-
-  private ReplyEffect<Event, State> reject(ActorRef<Reply> replyTo, Rejection reason, String message) {
-    log.rejected(reason, message);
-    return Effect().reply(replyTo, new Rejected(reason, message));
-  }
-
 }

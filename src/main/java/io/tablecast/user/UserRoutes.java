@@ -13,9 +13,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.FieldError;
 import io.tablecast.Settings;
+import io.tablecast.aggregate.Rejection;
+import io.tablecast.aggregate.Reply;
 import io.tablecast.http.ApiDirectives;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Json;
+import io.tablecast.http.JsonFields;
+import io.tablecast.http.Replies;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.Problem;
 import java.time.Duration;
@@ -33,8 +37,8 @@ import java.util.function.Supplier;
 
 /** /api/users and /api/auth/token. */
 public final class UserRoutes extends ApiDirectives {
-  private static final Set<String> SELF_PATCHABLE = Set.of("full_name", "password");
-  private static final Set<String> ADMIN_PATCHABLE = Set.of("is_active", "roles");
+  /** A user changes their full name and password; an admin also activity and roles (the User aggregate decides). */
+  private static final Set<String> FIELDS = Set.of("full_name", "password", "current_password", "is_active", "roles");
   /** Not a change: what confirms a change of one's own password. */
   private static final String CURRENT_PASSWORD = "current_password";
 
@@ -73,26 +77,24 @@ public final class UserRoutes extends ApiDirectives {
                 post(() -> client(client -> entity(Json.body(NewUser.class), body -> register(body, client)))),
                 get(() -> auth.requireRole(Role.ADMIN, admin -> parameterMap(this::list))))),
             path("me", () -> get(() -> auth.authenticated(me -> completeWithFuture(
-                accounts.get(me.userId()).thenApply(reply -> answer(reply, StatusCodes.OK)))))),
+                accounts.get(me.userId(), me.actor()).thenApply(reply -> answer(reply, StatusCodes.OK)))))),
             pathPrefix(PathMatchers.segment(), text -> uuid(text, "user", id ->
                 auth.authenticated(principal -> user(principal, id))))))));
   }
 
   private Route user(Principal principal, UUID id) {
-    boolean allowed = principal.is(id) || principal.isAdmin();
     return concat(
         pathEndOrSingleSlash(() -> concat(
-            get(() -> parameterMap(query -> allowed ? find(principal, id, query) : forbidden())),
-            patch(() -> allowed
+            get(() -> parameterMap(query -> find(principal, id, query))),
+            // Refused before the body is read, and before any password is hashed for it.
+            patch(() -> principal.is(id) || principal.isAdmin()
                 ? client(client -> ifMatch(version -> entity(Json.body(JsonNode.class),
                     body -> update(principal, id, body, version, client))))
                 : forbidden()),
-            delete(() -> allowed
-                ? ifMatch(version -> requestId(request -> respond(accounts.delete(id, version, request), StatusCodes.OK)))
-                : forbidden()))),
-        path("restore", () -> post(() -> principal.isAdmin()
-            ? ifMatch(version -> requestId(request -> respond(accounts.restore(id, version, request), StatusCodes.OK)))
-            : complete(Auth.forbidden("restoring a user needs the role admin")))));
+            delete(() -> ifMatch(version -> requestId(request ->
+                respond(accounts.delete(id, principal.actor(), version, request), StatusCodes.OK)))))),
+        path("restore", () -> post(() -> ifMatch(version -> requestId(request ->
+            respond(accounts.restore(id, principal.actor(), version, request), StatusCodes.OK))))));
   }
 
   private Route forbidden() {
@@ -168,8 +170,8 @@ public final class UserRoutes extends ApiDirectives {
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
-    return completeWithFuture(accounts.get(id).thenApply(reply -> {
-      if (reply instanceof User.Accepted a && a.user().deleted() && !(includeDeleted && principal.isAdmin())) {
+    return completeWithFuture(accounts.get(id, principal.actor()).thenApply(reply -> {
+      if (reply instanceof User.Accepted a && a.state().deleted() && !(includeDeleted && principal.isAdmin())) {
         return Problem.response(StatusCodes.NOT_FOUND, "user " + id + " is deleted");
       }
       return answer(reply, StatusCodes.OK);
@@ -177,42 +179,20 @@ public final class UserRoutes extends ApiDirectives {
   }
 
   private Route update(Principal principal, UUID id, JsonNode body, Long version, String client) {
-    if (!body.isObject()) {
+    if (!JsonFields.isObject(body)) {
       return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
     }
     List<FieldError> errors = new ArrayList<>();
-    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (ADMIN_PATCHABLE.contains(name) && !principal.isAdmin()) {
-        return complete(Auth.forbidden("only an admin may change " + name));
-      }
-      if (!SELF_PATCHABLE.contains(name) && !ADMIN_PATCHABLE.contains(name) && !name.equals(CURRENT_PASSWORD)) {
-        errors.add(new FieldError(name, "is not a field that can be changed"));
-      }
+    JsonFields fields = new JsonFields(body, FIELDS, errors);
+    String fullName = fields.text("full_name");
+    String password = fields.text("password");
+    String currentPassword = fields.text(CURRENT_PASSWORD);
+    Boolean active = fields.bool("is_active");
+    List<String> roles = fields.strings("roles");
+    if (roles != null && roles.isEmpty()) {
+      errors.add(new FieldError("roles", "must be a non-empty list of user, editor, admin"));
     }
-    String fullName = text(body, "full_name", errors);
-    String password = text(body, "password", errors);
-    Boolean active = null;
-    if (body.has("is_active")) {
-      if (body.get("is_active").isBoolean()) {
-        active = body.get("is_active").booleanValue();
-      } else {
-        errors.add(new FieldError("is_active", "must be true or false"));
-      }
-    }
-    List<String> roles = null;
-    if (body.has("roles")) {
-      JsonNode node = body.get("roles");
-      if (node.isArray() && node.size() > 0) {
-        roles = new ArrayList<>();
-        for (JsonNode role : node) {
-          roles.add(role.isTextual() ? role.textValue() : null);
-        }
-        errors.addAll(User.validateRoles(roles));
-      } else {
-        errors.add(new FieldError("roles", "must be a non-empty list of user, editor, admin"));
-      }
-    }
+    errors.addAll(User.validateRoles(roles));
     errors.addAll(User.validateFullName(fullName));
     if (password != null) {
       errors.addAll(User.validatePassword(password));
@@ -220,27 +200,25 @@ public final class UserRoutes extends ApiDirectives {
     // One's own password changes only with the current one (a stolen token is not enough); an
     // admin resetting somebody else's does not know theirs.
     boolean ownPassword = password != null && principal.is(id);
-    String currentPassword = text(body, CURRENT_PASSWORD, errors);
-    if (body.has(CURRENT_PASSWORD) && !body.has("password")) {
+    if (fields.has(CURRENT_PASSWORD) && !fields.has("password")) {
       errors.add(new FieldError(CURRENT_PASSWORD, "goes only with password, to confirm a change of one's own password"));
-    } else if (ownPassword && !body.has(CURRENT_PASSWORD)) {
+    } else if (ownPassword && !fields.has(CURRENT_PASSWORD)) {
       errors.add(new FieldError(CURRENT_PASSWORD, "is required to change one's own password"));
     }
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
-    Boolean newActive = active;
-    List<String> newRoles = roles;
+    User.Changes changes = new User.Changes(fullName, null, active, roles);
     if (password == null) {
       return requestId(request ->
-          respond(accounts.update(id, fullName, null, null, newActive, newRoles, version, request), StatusCodes.OK));
+          respond(accounts.update(id, principal.actor(), changes, null, null, version, request), StatusCodes.OK));
     }
     if (!ownPassword) {
-      return withinBudget(client, () -> requestId(request ->
-          respond(accounts.update(id, fullName, password, null, newActive, newRoles, version, request), StatusCodes.OK)));
+      return withinBudget(client, () -> requestId(request -> respond(
+          accounts.update(id, principal.actor(), changes, password, null, version, request), StatusCodes.OK)));
     }
     return changeOwnPassword(principal, client, request ->
-        accounts.update(id, fullName, password, currentPassword, newActive, newRoles, version, request));
+        accounts.update(id, principal.actor(), changes, password, currentPassword, version, request));
   }
 
   /**
@@ -248,31 +226,20 @@ public final class UserRoutes extends ApiDirectives {
    * failed login of that user from that client, so a stolen token cannot be used to guess it
    * faster than a login could.
    */
-  private Route changeOwnPassword(Principal principal, String client, Function<String, CompletionStage<User.Reply>> change) {
+  private Route changeOwnPassword(
+      Principal principal, String client, Function<String, CompletionStage<Reply<User.State>>> change) {
     Optional<Duration> wait = throttle.retryAfter(principal.email(), client, Instant.now());
     if (wait.isPresent()) {
       return complete(tooManyRequests("too many wrong passwords for this user from this client", wait.get()));
     }
     return withinBudget(client, () -> requestId(request -> completeWithFuture(change.apply(request).thenApply(reply -> {
-      if (reply instanceof User.Rejected r && r.reason() == User.Rejection.WRONG_PASSWORD) {
+      if (reply instanceof Reply.Rejected<User.State> r && r.reason() == Rejection.WRONG_PASSWORD) {
         throttle.failed(principal.email(), client, Instant.now());
       } else if (reply instanceof User.Accepted) {
         throttle.succeeded(principal.email(), client);
       }
       return answer(reply, StatusCodes.OK);
     }))));
-  }
-
-  private static String text(JsonNode body, String field, List<FieldError> errors) {
-    JsonNode value = body.get(field);
-    if (value == null) {
-      return null;
-    }
-    if (!value.isTextual()) {
-      errors.add(new FieldError(field, "must be a string"));
-      return null;
-    }
-    return value.textValue();
   }
 
   private Route list(Map<String, String> query) {
@@ -290,23 +257,12 @@ public final class UserRoutes extends ApiDirectives {
     return completeWithFuture(blocking.run(() -> Json.response(StatusCodes.OK, queries.list(filter, params))));
   }
 
-  private Route respond(CompletionStage<User.Reply> reply, StatusCode success) {
+  private Route respond(CompletionStage<Reply<User.State>> reply, StatusCode success) {
     return completeWithFuture(reply.thenApply(r -> answer(r, success)));
   }
 
-  private static HttpResponse answer(User.Reply reply, StatusCode success) {
-    if (reply instanceof User.Accepted accepted) {
-      User.State user = accepted.user();
-      return withETag(Json.response(success, UserView.of(user)), user.version())
-          .addHeader(Location.create("/api/users/" + user.id()));
-    }
-    User.Rejected rejected = (User.Rejected) reply;
-    return switch (rejected.reason()) {
-      case NOT_FOUND -> Problem.response(StatusCodes.NOT_FOUND, rejected.message());
-      case ALREADY_EXISTS, DELETED, NOT_DELETED -> Problem.response(StatusCodes.CONFLICT, rejected.message());
-      case VERSION_MISMATCH -> Problem.response(StatusCodes.PRECONDITION_FAILED, rejected.message());
-      case INVALID -> Problem.response(StatusCodes.BAD_REQUEST, rejected.message());
-      case WRONG_PASSWORD -> Problem.response(StatusCodes.FORBIDDEN, rejected.message());
-    };
+  private static HttpResponse answer(Reply<User.State> reply, StatusCode success) {
+    return Replies.toResponse(reply, user -> withETag(Json.response(success, UserView.of(user)), user.version())
+        .addHeader(Location.create("/api/users/" + user.id())));
   }
 }
