@@ -384,10 +384,10 @@ class UserApiIT {
     assertEquals(200, login(email, Users.PASSWORD).status());
 
     // The crashed registration cannot come back to life with the same email.
-    User.Reply late = sharding.entityRefFor(User.ENTITY_TYPE_KEY, ghost.toString())
-        .<User.Reply>ask(r -> new User.Register(email, "hash", "Ghost", List.of("user"), null, r), Duration.ofSeconds(10))
+    io.tablecast.aggregate.Reply<User.State> late = sharding.entityRefFor(User.ENTITY_TYPE_KEY, ghost.toString())
+        .<io.tablecast.aggregate.Reply<User.State>>ask(r -> new User.Register(email, "hash", "Ghost", List.of("user"), null, r), Duration.ofSeconds(10))
         .toCompletableFuture().get();
-    assertEquals(User.Rejection.ALREADY_EXISTS, ((User.Rejected) late).reason());
+    assertEquals(io.tablecast.aggregate.Rejection.ALREADY_EXISTS, ((io.tablecast.aggregate.Reply.Rejected<User.State>) late).reason());
   }
 
   @Test
