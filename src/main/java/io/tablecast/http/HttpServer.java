@@ -8,7 +8,9 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RetryAfter;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.ExceptionHandler;
+import akka.http.javadsl.server.MalformedQueryParamRejection;
 import akka.http.javadsl.server.MalformedRequestContentRejection;
+import akka.http.javadsl.server.MissingQueryParamRejection;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
@@ -61,7 +63,10 @@ public final class HttpServer extends AllDirectives {
 
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Settings settings, Metrics metrics, Route api) {
     HttpServer server = new HttpServer(settings, metrics);
-    Route route = server.sealed(server.concat(server.metricsRoute(), OpenApi.route(), api));
+    // Every parameter is checked before a route reads it; only /metrics takes one several times.
+    Route route = server.sealed(server.concat(
+        server.metricsRoute(),
+        QueryParameters.singleValued(() -> server.concat(OpenApi.route(), api))));
     return Http.get(system)
         .newServerAt(settings.http().iface(), settings.http().port())
         .bind(route)
@@ -103,14 +108,14 @@ public final class HttpServer extends AllDirectives {
    * (its brackets percent-encoded) as Prometheus' own exporters take it works too.
    */
   private Route metricsRoute() {
-    return path("metrics", () -> get(() -> parameterList(parameters -> {
+    return path("metrics", () -> get(() -> QueryParameters.checked(Set.of("name", "name[]"), () -> parameterList(parameters -> {
       Set<String> names = parameters.stream()
           .filter(p -> p.getKey().equals("name") || p.getKey().equals("name[]"))
           .map(Map.Entry::getValue)
           .collect(Collectors.toSet());
       return complete(HttpResponse.create()
           .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape(names))));
-    })));
+    }))));
   }
 
   private RejectionHandler rejections() {
@@ -118,6 +123,12 @@ public final class HttpServer extends AllDirectives {
         .handle(
             MalformedRequestContentRejection.class,
             r -> complete(malformedBody(r.getCause())))
+        .handle(
+            MissingQueryParamRejection.class,
+            r -> complete(Problem.validation(List.of(new FieldError(r.parameterName(), "is required"))).toResponse()))
+        .handle(
+            MalformedQueryParamRejection.class,
+            r -> complete(Problem.validation(List.of(new FieldError(r.parameterName(), r.errorMsg()))).toResponse()))
         .build()
         .withFallback(RejectionHandler.defaultHandler())
         .mapRejectionResponse(HttpServer::asProblem);
