@@ -203,6 +203,8 @@ class KubernetesManifestsTest {
         },
         () -> assertTrue(env(app, "JAVA_TOOL_OPTIONS").contains("-XX:MaxRAMPercentage=75"), "container-aware heap"),
         () -> assertTrue(env(app, "JAVA_TOOL_OPTIONS").contains("-XX:+UseContainerSupport")),
+        () -> assertTrue(env(app, "JAVA_TOOL_OPTIONS").contains("-XX:+ExitOnOutOfMemoryError"),
+            "a JVM that ran out of memory exits rather than serve on"),
         () -> assertEquals("status.podIP", app.getEnv().stream().filter(e -> e.getName().equals("REMOTE_HOSTNAME"))
             .findFirst().orElseThrow().getValueFrom().getFieldRef().getFieldPath(), "remoting must advertise the pod IP"),
         () -> assertEquals("status.podIP", app.getEnv().stream().filter(e -> e.getName().equals("MANAGEMENT_HOSTNAME"))
