@@ -22,22 +22,18 @@ import io.tablecast.LogContext;
 import io.tablecast.Settings;
 import io.tablecast.Traced;
 import io.tablecast.metrics.Metrics;
+import io.tablecast.metrics.MetricsEndpoint;
 import io.tablecast.metrics.RouteLabel;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import akka.http.javadsl.model.ContentTypes;
-import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.headers.RawHeader;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +60,10 @@ public final class HttpServer extends AllDirectives {
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Settings settings, Metrics metrics, Route api) {
     HttpServer server = new HttpServer(settings, metrics);
     // Every parameter is checked before a route reads it; only /metrics takes one several times.
-    Route route = server.sealed(server.concat(
-        server.metricsRoute(),
-        QueryParameters.singleValued(() -> server.concat(OpenApi.route(), api))));
+    Route routes = QueryParameters.singleValued(() -> server.concat(OpenApi.route(), api));
+    Route route = server.sealed(settings.metricsEndpoint().onApiPort()
+        ? server.concat(MetricsEndpoint.route(metrics), routes)
+        : routes);
     return Http.get(system)
         .newServerAt(settings.http().iface(), settings.http().port())
         .bind(route)
@@ -101,21 +98,6 @@ public final class HttpServer extends AllDirectives {
               r -> r.removeHeader(REQUEST_ID_HEADER).addHeader(RawHeader.create(REQUEST_ID_HEADER, requestId)),
               () -> handleExceptions(exceptions, () -> handleRejections(rejections, () -> api))));
     });
-  }
-
-  /**
-   * {@code GET /metrics}, or {@code /metrics?name=a&name=b} for those families only; {@code name[]}
-   * (its brackets percent-encoded) as Prometheus' own exporters take it works too.
-   */
-  private Route metricsRoute() {
-    return path("metrics", () -> get(() -> QueryParameters.checked(Set.of("name", "name[]"), () -> parameterList(parameters -> {
-      Set<String> names = parameters.stream()
-          .filter(p -> p.getKey().equals("name") || p.getKey().equals("name[]"))
-          .map(Map.Entry::getValue)
-          .collect(Collectors.toSet());
-      return complete(HttpResponse.create()
-          .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape(names))));
-    }))));
   }
 
   private RejectionHandler rejections() {

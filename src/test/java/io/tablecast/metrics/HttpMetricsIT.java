@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tablecast.support.Api;
+import io.tablecast.support.Ports;
 import io.tablecast.support.TestNode;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -16,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Anonymous requests cannot grow the node's HTTP metrics: a path that matches no route is one label. */
+/**
+ * The HTTP metrics of a node set up as on Kubernetes: /metrics on a port of its own and not on the
+ * API's. Anonymous requests cannot grow them: a path that matches no route is one label.
+ */
 class HttpMetricsIT {
   private static final String HTTP_FAMILIES =
       "/metrics?name=tablecast_http_requests_total&name=tablecast_http_request_duration_seconds";
@@ -25,10 +29,13 @@ class HttpMetricsIT {
 
   @TempDir static Path dataDir;
   private static TestNode node;
+  private static Api metricsPort;
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.start(dataDir);
+    int port = Ports.free();
+    node = TestNode.start(dataDir, Map.of("tablecast.metrics.on-api-port", false, "tablecast.metrics.port", port));
+    metricsPort = new Api("http://127.0.0.1:" + port);
   }
 
   @AfterAll
@@ -37,7 +44,7 @@ class HttpMetricsIT {
   }
 
   private static String scrape() {
-    Api.Response r = node.api.get(HTTP_FAMILIES);
+    Api.Response r = metricsPort.get(HTTP_FAMILIES);
     assertEquals(200, r.status(), r.toString());
     return r.raw().body();
   }
@@ -50,7 +57,6 @@ class HttpMetricsIT {
 
   @Test
   void hundredsOfUnknownPathsOfGrowingDepthAddAtMostOneRoute() {
-    scrape(); // counts itself, as a route of its own
     String before = scrape();
     for (int depth = 1; depth <= 300; depth++) {
       assertEquals(404, node.api.get("/a".repeat(depth)).status());
@@ -63,5 +69,19 @@ class HttpMetricsIT {
     Set<String> added = new HashSet<>(routes(after));
     added.removeAll(routes(before));
     assertEquals(Set.of(RouteLabel.UNMATCHED), added, "the routes these requests added");
+  }
+
+  @Test
+  void theMetricsPortServesMetricsOnlyAndTheApiPortNone() {
+    assertEquals(200, node.api.get("/api/openapi.json").status());
+    Api.Response all = metricsPort.get("/metrics");
+    assertEquals(200, all.status(), all.toString());
+    assertTrue(Scrape.parse(all.raw().body()).sum("tablecast_http_requests_total", Map.of("route", "/api/openapi.json")) >= 1,
+        "the API's requests are counted: " + all.raw().body().length() + " characters");
+    assertEquals("nosniff", all.header("X-Content-Type-Options"));
+
+    assertEquals(404, node.api.get("/metrics").status(), "no /metrics on the API's port");
+    assertEquals(404, metricsPort.get("/api/openapi.json").status(), "nothing but /metrics on the metrics port");
+    assertEquals(400, metricsPort.get("/metrics?name=%00").status(), "its parameters are checked too");
   }
 }
