@@ -301,6 +301,17 @@ class ItemApiIT {
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), path + ": " + r.body());
     }
+    // Unauthenticated, so it only reads: no member can be made to leave or be downed through it.
+    String self = "akka://tablecast@127.0.0.1:" + node.node.system().address().getPort().get();
+    for (String method : List.of("DELETE", "PUT")) {
+      HttpResponse<String> r = client.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort + "/cluster/members/" + self))
+              .method(method, HttpRequest.BodyPublishers.ofString("operation=Leave"))
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, r.statusCode(), method + " /cluster/members/" + self + ": " + r.body());
+    }
   }
 
   @Test
