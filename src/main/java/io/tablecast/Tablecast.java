@@ -33,6 +33,7 @@ import io.tablecast.item.ItemQueries;
 import io.tablecast.item.ItemRoutes;
 import io.tablecast.metrics.Metrics;
 import io.tablecast.projection.GenerationRegistry;
+import io.tablecast.metrics.MetricsEndpoint;
 import io.tablecast.projection.AdminRoutes;
 import io.tablecast.user.Auth;
 import io.tablecast.user.Role;
@@ -136,6 +137,11 @@ public final class Tablecast {
               Directives.concat(items.routes(), users.routes(), categoryRoutes.routes(), admin.routes()))
               .toCompletableFuture()
               .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      if (settings.metricsEndpoint().ownPort()) {
+        MetricsEndpoint.bind(system, settings.metricsEndpoint(), metrics)
+            .toCompletableFuture()
+            .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      }
       // Ready once this node is Up in its cluster and the bootstrap admin exists (which needs the
       // cluster: the admin's email is reserved by a sharded entity that may live on another node).
       CompletableFuture<Done> ready = new CompletableFuture<>();
