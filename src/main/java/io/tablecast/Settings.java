@@ -136,6 +136,21 @@ public record Settings(
     return new Cors(origins, c.getDuration("max-age"));
   }
 
+  /**
+   * Where GET /metrics is served: on the API's port ({@code onApiPort}), and on a port of its own
+   * that serves nothing else when {@code port} is not 0.
+   */
+  public record MetricsEndpoint(boolean onApiPort, String iface, int port) {
+    public boolean ownPort() {
+      return port != 0;
+    }
+  }
+
+  public MetricsEndpoint metricsEndpoint() {
+    Config m = config.getConfig("tablecast.metrics");
+    return new MetricsEndpoint(m.getBoolean("on-api-port"), m.getString("interface"), m.getInt("port"));
+  }
+
   /** How often each node measures its projections (lag, rebuild progress, state) for GET /metrics. */
   public java.time.Duration projectionMetricsInterval() {
     return config.getDuration("tablecast.projections.metrics-interval");

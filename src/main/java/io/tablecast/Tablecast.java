@@ -26,6 +26,7 @@ import io.tablecast.db.SchemaReport;
 import io.tablecast.http.HttpServer;
 import io.tablecast.item.ItemFeature;
 import io.tablecast.metrics.Metrics;
+import io.tablecast.metrics.MetricsEndpoint;
 import io.tablecast.projection.AdminRoutes;
 import io.tablecast.projection.GenerationRegistry;
 import io.tablecast.projection.ReadProjection;
@@ -120,6 +121,11 @@ public final class Tablecast {
               Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)))
               .toCompletableFuture()
               .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      if (settings.metricsEndpoint().ownPort()) {
+        MetricsEndpoint.bind(system, settings.metricsEndpoint(), metrics)
+            .toCompletableFuture()
+            .get(STARTUP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      }
       // Ready once this node is Up in its cluster and the bootstrap admin exists (which needs the
       // cluster: the admin's email is reserved by a sharded entity that may live on another node).
       CompletableFuture<Done> ready = new CompletableFuture<>();

@@ -127,13 +127,18 @@ public final class CategoryRoutes extends ApiDirectives {
   private Route list(Principal principal, Map<String, String> query) {
     List<FieldError> errors = new ArrayList<>();
     ListParams params = ListParams.parse(query, CategoryQueries.SORTABLE, CategoryQueries.DEFAULT_SORT, settings.queries(), errors);
+    // A blank name would match every category; no category has a longer one.
+    String name = query.get("name");
+    if (name != null && (name.isBlank() || name.length() > Category.MAX_NAME_LENGTH)) {
+      errors.add(new FieldError("name", "must be 1 to " + Category.MAX_NAME_LENGTH + " characters and not blank"));
+    }
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
     if (params.includeDeleted() && !principal.isEditorOrAdmin()) {
       return complete(Auth.forbidden("include_deleted needs the role editor or admin"));
     }
-    return completeWithFuture(blocking.run(() -> Json.response(StatusCodes.OK, queries.list(query.get("name"), params))));
+    return completeWithFuture(blocking.run(() -> Json.response(StatusCodes.OK, queries.list(name, params))));
   }
 
   private Route respond(CompletionStage<Reply<Category.State>> reply, StatusCode success) {

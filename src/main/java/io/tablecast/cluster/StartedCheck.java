@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
-/** Readiness check for Akka Management's /ready (configured in application.conf). */
+/** Readiness check for Akka Management's /ready (configured in application.conf): started and not shutting down. */
 public final class StartedCheck implements Supplier<CompletionStage<Boolean>> {
   private final Readiness readiness;
 
@@ -15,6 +15,6 @@ public final class StartedCheck implements Supplier<CompletionStage<Boolean>> {
 
   @Override
   public CompletionStage<Boolean> get() {
-    return CompletableFuture.completedFuture(readiness.started());
+    return CompletableFuture.completedFuture(readiness.ready());
   }
 }

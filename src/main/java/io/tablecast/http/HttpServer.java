@@ -8,7 +8,9 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RetryAfter;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.ExceptionHandler;
+import akka.http.javadsl.server.MalformedQueryParamRejection;
 import akka.http.javadsl.server.MalformedRequestContentRejection;
+import akka.http.javadsl.server.MissingQueryParamRejection;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
@@ -20,23 +22,19 @@ import io.tablecast.LogContext;
 import io.tablecast.Settings;
 import io.tablecast.Traced;
 import io.tablecast.metrics.Metrics;
+import io.tablecast.metrics.MetricsEndpoint;
 import io.tablecast.metrics.RouteLabel;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import akka.http.javadsl.model.ContentTypes;
-import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.headers.RawHeader;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +60,11 @@ public final class HttpServer extends AllDirectives {
 
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Settings settings, Metrics metrics, Route api) {
     HttpServer server = new HttpServer(settings, metrics);
-    Route route = server.sealed(server.concat(server.metricsRoute(), OpenApi.route(), api));
+    // Every parameter is checked before a route reads it; only /metrics takes one several times.
+    Route routes = QueryParameters.singleValued(() -> server.concat(OpenApi.route(), api));
+    Route route = server.sealed(settings.metricsEndpoint().onApiPort()
+        ? server.concat(MetricsEndpoint.route(metrics), routes)
+        : routes);
     return Http.get(system)
         .newServerAt(settings.http().iface(), settings.http().port())
         .bind(route)
@@ -99,26 +101,17 @@ public final class HttpServer extends AllDirectives {
     });
   }
 
-  /**
-   * {@code GET /metrics}, or {@code /metrics?name=a&name=b} for those families only; {@code name[]}
-   * (its brackets percent-encoded) as Prometheus' own exporters take it works too.
-   */
-  private Route metricsRoute() {
-    return path("metrics", () -> get(() -> parameterList(parameters -> {
-      Set<String> names = parameters.stream()
-          .filter(p -> p.getKey().equals("name") || p.getKey().equals("name[]"))
-          .map(Map.Entry::getValue)
-          .collect(Collectors.toSet());
-      return complete(HttpResponse.create()
-          .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape(names))));
-    })));
-  }
-
   private RejectionHandler rejections() {
     return RejectionHandler.newBuilder()
         .handle(
             MalformedRequestContentRejection.class,
             r -> complete(malformedBody(r.getCause())))
+        .handle(
+            MissingQueryParamRejection.class,
+            r -> complete(Problem.validation(List.of(new FieldError(r.parameterName(), "is required"))).toResponse()))
+        .handle(
+            MalformedQueryParamRejection.class,
+            r -> complete(Problem.validation(List.of(new FieldError(r.parameterName(), r.errorMsg()))).toResponse()))
         .build()
         .withFallback(RejectionHandler.defaultHandler())
         .mapRejectionResponse(HttpServer::asProblem);

@@ -79,8 +79,11 @@ public final class Json {
   /** Request bodies are flat objects; this is far beyond any valid one. */
   public static final int MAX_DEPTH = 32;
 
-  /** PostgreSQL text holds neither NUL nor a lone UTF-16 surrogate (it has no UTF-8 encoding). */
-  private static boolean storable(String text) {
+  /**
+   * PostgreSQL text holds neither NUL nor a lone UTF-16 surrogate (it has no UTF-8 encoding): the
+   * rule for every string of a request body and every query parameter ({@link QueryParameters}).
+   */
+  static boolean storable(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == 0) {

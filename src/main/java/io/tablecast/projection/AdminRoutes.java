@@ -7,7 +7,9 @@ import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import io.tablecast.db.SchemaReport;
 import io.tablecast.http.Blocking;
+import io.tablecast.FieldError;
 import io.tablecast.http.Json;
+import io.tablecast.http.ListParams;
 import io.tablecast.http.Problem;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +51,10 @@ public final class AdminRoutes extends AllDirectives {
   private Route projectionRoutes(ReadProjection<?> projection) {
     return concat(
         pathEndOrSingleSlash(() -> get(() -> json(() -> readSide.statuses().status(projection)))),
-        path("rebuild", () -> post(() -> parameterOptional("verify", verify -> refusable(() -> {
-          Generation g = readSide.rebuilds().rebuild(projection, verify.map(Boolean::parseBoolean).orElse(false));
+        path("rebuild", () -> post(() -> parameterMap(query -> verify(query, verify -> refusable(() -> {
+          Generation g = readSide.rebuilds().rebuild(projection, verify);
           return Json.response(StatusCodes.ACCEPTED, new Started(projection.name(), g.generation()));
-        })))),
+        }))))),
         path("pause", () -> post(() -> refusable(() -> {
           readSide.instances().pause(projection, true);
           return Json.response(StatusCodes.OK, new Paused(projection.name(), true));
@@ -93,7 +95,14 @@ public final class AdminRoutes extends AllDirectives {
     } catch (NumberFormatException e) {
       // answered below
     }
-    return complete(Problem.response(StatusCodes.BAD_REQUEST, "generation must be a positive integer, not " + text));
+    return complete(Problem.validation(List.of(new FieldError("generation", "must be a positive integer"))).toResponse());
+  }
+
+  /** {@code verify=true|false}, false when absent; anything else is refused rather than read as false. */
+  private Route verify(Map<String, String> query, Function<Boolean, Route> inner) {
+    List<FieldError> errors = new ArrayList<>();
+    boolean verify = ListParams.bool(query, "verify", errors);
+    return errors.isEmpty() ? inner.apply(verify) : complete(Problem.validation(errors).toResponse());
   }
 
   private Route json(Blocking.Work<Object> work) {

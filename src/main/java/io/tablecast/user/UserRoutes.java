@@ -250,10 +250,15 @@ public final class UserRoutes extends ApiDirectives {
       errors.add(new FieldError("role", "must be one of user, editor, admin"));
     }
     Boolean active = query.containsKey("is_active") ? ListParams.bool(query, "is_active", errors) : null;
+    // Matched against normalized emails: one that normalizes to nothing would match every user.
+    String email = User.normalizeEmail(query.get("email"));
+    if (email != null && (email.isEmpty() || email.length() > User.MAX_EMAIL_LENGTH)) {
+      errors.add(new FieldError("email", "must be 1 to " + User.MAX_EMAIL_LENGTH + " characters and not blank"));
+    }
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
-    UserQueries.Filter filter = new UserQueries.Filter(query.get("email"), role, active);
+    UserQueries.Filter filter = new UserQueries.Filter(email, role, active);
     return completeWithFuture(blocking.run(() -> Json.response(StatusCodes.OK, queries.list(filter, params))));
   }
 

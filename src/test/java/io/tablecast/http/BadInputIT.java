@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BadInputIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> CORPORA = List.of("bad-input/items.json", "bad-input/users-and-categories.json");
+  private static final List<String> CORPORA = List.of("bad-input/items.json", "bad-input/users-and-categories.json", "bad-input/query-parameters.json");
 
   @TempDir static Path dataDir;
   private static TestNode node;
@@ -107,6 +107,34 @@ class BadInputIT {
       assertEquals(200, patched.status(), patched.toString());
       assertEquals("changed " + text.asText(), patched.json().get("content").asText());
     }));
+  }
+
+  /**
+   * Request targets java.net.URI refuses to build (a broken percent escape), sent as raw bytes: Akka
+   * HTTP refuses them before any route runs, and still answers a problem document.
+   */
+  @TestFactory
+  Stream<DynamicTest> aBrokenPercentEscapeGetsAProblemToo() {
+    return Stream.of("/api/items?q=%ZZ", "/api/items?q=%", "/api/items?q=a%2", "/api/items?q=%%").map(target ->
+        DynamicTest.dynamicTest(target, () -> {
+          String response = raw("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+          String head = response.substring(0, response.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+          assertTrue(head.startsWith("http/1.1 400 "), response);
+          assertTrue(head.contains("\r\ncontent-type: application/problem+json"), response);
+          assertTrue(head.contains("\r\nx-content-type-options: nosniff"), response);
+          JsonNode problem = JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+          assertEquals(400, problem.get("status").asInt(), response);
+          assertFalse(problem.path("detail").asText().isBlank(), response);
+        }));
+  }
+
+  /** One request over a new connection, and everything the server answers until it closes it. */
+  private static String raw(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.node.httpAddress().getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private static Stream<JsonNode> cases(String section) throws Exception {

@@ -272,13 +272,14 @@ class ItemApiIT {
     Api.Response echoed = api.send("GET", "/api/items/not-a-uuid", null, new byte[0]);
     assertNotNull(echoed.header("X-Request-Id"));
     api.get("/api/items/" + UUID.randomUUID());
+    api.get("/api/items/" + UUID.randomUUID() + "/no/such/route");
 
     Api.Response metrics = api.get("/metrics");
     assertEquals(200, metrics.status());
     String text = metrics.raw().body();
     assertTrue(text.contains("tablecast_http_requests_total{method=\"POST\",route=\"/api/items\",status=\"201\"}"), text);
     assertTrue(text.contains("route=\"/api/items/{id}\",status=\"404\""), "ids are folded into {id}");
-    assertTrue(text.contains("route=\"/api/items/{other}\""), "unknown segments are folded into {other}");
+    assertTrue(text.contains("route=\"{unmatched}\""), "a path that is no route is counted as {unmatched}");
     assertTrue(text.contains("tablecast_http_request_duration_seconds_bucket{"), "latency histogram");
     assertTrue(text.contains("tablecast_commands_total{aggregate=\"item\",outcome=\"accepted\"}"), "commands by outcome");
     assertTrue(text.contains("tablecast_db_pool_connections{state=\"max\"} 8"), "pool size");
@@ -299,6 +300,17 @@ class ItemApiIT {
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort + path)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), path + ": " + r.body());
+    }
+    // Unauthenticated, so it only reads: no member can be made to leave or be downed through it.
+    String self = "akka://tablecast@127.0.0.1:" + node.node.system().address().getPort().get();
+    for (String method : List.of("DELETE", "PUT")) {
+      HttpResponse<String> r = client.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort + "/cluster/members/" + self))
+              .method(method, HttpRequest.BodyPublishers.ofString("operation=Leave"))
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, r.statusCode(), method + " /cluster/members/" + self + ": " + r.body());
     }
   }
 

@@ -66,6 +66,11 @@ class ContainerImageTest {
   }
 
   @Test
+  void theImagesJvmExitsOnOutOfMemoryAsThePodsDoes() throws Exception {
+    assertTrue(texts(JIB + "/configuration/container/jvmFlags/jvmFlag").contains("-XX:+ExitOnOutOfMemoryError"));
+  }
+
+  @Test
   void theImageUserIsTheNonRootUserThePodRunsAs() throws Exception {
     JsonNode security = pod.get("securityContext");
     assertEquals(security.get("runAsUser").asText() + ":" + security.get("runAsGroup").asText(),

@@ -26,7 +26,12 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -174,7 +179,7 @@ class KubernetesManifestsTest {
     }
     Set<String> kinds = r.objects().stream().map(HasMetadata::getKind).collect(Collectors.toSet());
     assertTrue(kinds.containsAll(Set.of("Namespace", "ServiceAccount", "Role", "RoleBinding", "ConfigMap",
-        "Deployment", "Service", "PodDisruptionBudget")), kustomization + " renders " + kinds);
+        "Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy")), kustomization + " renders " + kinds);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -192,7 +197,7 @@ class KubernetesManifestsTest {
         () -> assertEquals("RollingUpdate", d.getSpec().getStrategy().getType()),
         () -> assertEquals(new IntOrString(0), d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable()),
         () -> assertEquals(new IntOrString(1), d.getSpec().getStrategy().getRollingUpdate().getMaxSurge()),
-        () -> assertEquals(Map.of("management", 8558, "remoting", 25520, "http", 8080),
+        () -> assertEquals(Map.of("management", 8558, "remoting", 25520, "http", 8080, "metrics", 9464),
             app.getPorts().stream().collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getContainerPort))),
         () -> assertHttpProbe(app, app.getReadinessProbe(), "/ready", "management"),
         () -> assertHttpProbe(app, app.getLivenessProbe(), "/alive", "management"),
@@ -203,12 +208,15 @@ class KubernetesManifestsTest {
         },
         () -> assertTrue(env(app, "JAVA_TOOL_OPTIONS").contains("-XX:MaxRAMPercentage=75"), "container-aware heap"),
         () -> assertTrue(env(app, "JAVA_TOOL_OPTIONS").contains("-XX:+UseContainerSupport")),
+        () -> assertTrue(env(app, "JAVA_TOOL_OPTIONS").contains("-XX:+ExitOnOutOfMemoryError"),
+            "a JVM that ran out of memory exits rather than serve on"),
         () -> assertEquals("status.podIP", app.getEnv().stream().filter(e -> e.getName().equals("REMOTE_HOSTNAME"))
             .findFirst().orElseThrow().getValueFrom().getFieldRef().getFieldPath(), "remoting must advertise the pod IP"),
         () -> assertEquals("status.podIP", app.getEnv().stream().filter(e -> e.getName().equals("MANAGEMENT_HOSTNAME"))
             .findFirst().orElseThrow().getValueFrom().getFieldRef().getFieldPath(), "bootstrap probes the pod IP"),
-        () -> assertEquals(Map.of("prometheus.io/scrape", "true", "prometheus.io/port", "8080", "prometheus.io/path", "/metrics"),
-            template.getMetadata().getAnnotations()),
+        () -> assertEquals(Map.of("prometheus.io/scrape", "true", "prometheus.io/port", String.valueOf(portNumber(app, "metrics")),
+                "prometheus.io/path", "/metrics"),
+            template.getMetadata().getAnnotations(), "scraped on the metrics port, which the NetworkPolicy opens to the scraper"),
         () -> assertResourcesSane(app),
         () -> {
           for (Container c : pod.getInitContainers()) {
@@ -239,6 +247,21 @@ class KubernetesManifestsTest {
     assertTrue(Integer.parseInt(config.getData().get("REQUIRED_CONTACT_POINTS")) <= d.getSpec().getReplicas(),
         "a cluster can only form if the required contact points can all be up");
     assertEquals("false", config.getData().get("CLUSTER_JOIN_SELF"));
+    // /metrics has a port of its own, and the API's port (open to all) serves none.
+    assertEquals(String.valueOf(portNumber(app, "metrics")), config.getData().get("METRICS_PORT"));
+    assertEquals("false", config.getData().get("METRICS_ON_API_PORT"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kustomizations")
+  void aNetworkPolicyOpensManagementAndRemotingToMembersOnlyAndMetricsToTheScraperOnly(String kustomization) {
+    Rendered r = Rendered.of(kustomization);
+    Map<String, String> podLabels = r.deployment().getSpec().getTemplate().getMetadata().getLabels();
+    List<NetworkPolicy> policies = r.all(NetworkPolicy.class).stream()
+        .filter(p -> selects(p.getSpec().getPodSelector(), podLabels))
+        .toList();
+    assertEquals(1, policies.size(), kustomization + ": one NetworkPolicy selects the app's pods");
+    assertIngressIsolated(policies.get(0), podLabels, r.app());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -405,6 +428,61 @@ class KubernetesManifestsTest {
       assertThrows(InvalidManifestException.class, () -> validate("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {A: '%%%'}\n"));
     }
 
+    static final String POLICY = """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: p}
+        spec:
+          podSelector: {matchLabels: {app: tablecast}}
+          policyTypes: [Ingress]
+          ingress:
+            - ports: [{port: http}]
+            - from: [{podSelector: {matchLabels: {app: tablecast}}}]
+              ports: [{port: remoting}, {port: management}]
+            - from: [{namespaceSelector: {matchLabels: {team: monitoring}}, podSelector: {matchLabels: {app: prometheus}}}]
+              ports: [{port: metrics}]
+        """;
+
+    Container app() {
+      Container c = new Container();
+      c.setName("app");
+      c.setPorts(List.of(new ContainerPort(8080, null, null, "http", "TCP"), new ContainerPort(25520, null, null, "remoting", "TCP"),
+          new ContainerPort(8558, null, null, "management", "TCP"), new ContainerPort(9464, null, null, "metrics", "TCP")));
+      return c;
+    }
+
+    void check(String policy) {
+      assertIngressIsolated((NetworkPolicy) validate(policy), Map.of("app", "tablecast"), app());
+    }
+
+    @Test
+    void theIsolatingPolicyPasses() {
+      check(POLICY);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        // management open to every pod
+        "    - ports: [{port: management}]\n",
+        // metrics from the app's own pods, which are not the scraper
+        "    - from: [{podSelector: {matchLabels: {app: tablecast}}}]\n      ports: [{port: metrics}]\n",
+        // remoting from every pod of a namespace
+        "    - from: [{namespaceSelector: {matchLabels: {team: x}}}]\n      ports: [{port: remoting}]\n",
+        // every port from an address range
+        "    - from: [{ipBlock: {cidr: 10.0.0.0/8}}]\n",
+        // a port the container does not have
+        "    - ports: [{port: debug}]\n"})
+    void aPolicyThatOpensTooMuchFailsTheChecks(String rule) {
+      assertThrows(AssertionError.class, () -> check(POLICY + rule));
+    }
+
+    @Test
+    void aPolicyThatClosesTheApiOrTheMembersFailsTheChecks() {
+      assertThrows(AssertionError.class, () -> check(POLICY.replace("    - ports: [{port: http}]\n", "")));
+      assertThrows(AssertionError.class, () -> check(POLICY.replace("ports: [{port: remoting}, {port: management}]", "ports: [{port: remoting}]")));
+      assertThrows(AssertionError.class, () -> check(POLICY.replace("policyTypes: [Ingress]", "policyTypes: [Egress]")));
+    }
+
     @Test
     void probeOnAnUnnamedPortFailsTheClusterChecks() {
       // Akka Management's own example manifests once probed port "management" without naming it.
@@ -533,6 +611,70 @@ class KubernetesManifestsTest {
       assertTrue(c.getPorts().stream().anyMatch(p -> port.getIntVal().equals(p.getContainerPort())),
           "container " + c.getName() + " has no port " + port.getIntVal());
     }
+  }
+
+  static int portNumber(Container c, String name) {
+    return c.getPorts().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst()
+        .orElseThrow(() -> new AssertionError("container " + c.getName() + " has no port named " + name));
+  }
+
+  /** matchLabels only (what these manifests use); a selector with expressions is not understood here. */
+  static boolean selects(LabelSelector selector, Map<String, String> labels) {
+    assertTrue(selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty(), "matchExpressions");
+    Map<String, String> match = selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
+    return labels.entrySet().containsAll(match.entrySet());
+  }
+
+  /** A peer that admits every source (an ingress rule without from). */
+  static final NetworkPolicyPeer ANYONE = new NetworkPolicyPeer();
+
+  /**
+   * Who may connect to each port of the container, by the policy's ingress rules (a rule without
+   * ports covers every port; one without from admits anyone): the API port from anyone; remoting
+   * and management from the app's own pods in the namespace only; metrics only from pods that a
+   * namespace selector and a pod selector name, and that are not the app's.
+   */
+  static void assertIngressIsolated(NetworkPolicy policy, Map<String, String> podLabels, Container app) {
+    assertTrue(selects(policy.getSpec().getPodSelector(), podLabels), "the policy selects the app's pods");
+    assertFalse(policy.getSpec().getPodSelector().getMatchLabels().isEmpty(), "the policy selects the app's pods only");
+    assertTrue(policy.getSpec().getPolicyTypes().contains("Ingress"), "the policy isolates ingress");
+    Map<Integer, List<NetworkPolicyPeer>> admitted = new HashMap<>();
+    for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+      List<NetworkPolicyPeer> peers = rule.getFrom() == null || rule.getFrom().isEmpty() ? List.of(ANYONE) : rule.getFrom();
+      List<Integer> ports = rule.getPorts() == null || rule.getPorts().isEmpty()
+          ? app.getPorts().stream().map(ContainerPort::getContainerPort).toList()
+          : rule.getPorts().stream().map(p -> resolve(app, p)).toList();
+      ports.forEach(port -> admitted.computeIfAbsent(port, x -> new ArrayList<>()).addAll(peers));
+    }
+    assertTrue(admitted.getOrDefault(portNumber(app, "http"), List.of()).contains(ANYONE), "the API is open to all");
+    for (String members : List.of("remoting", "management")) {
+      List<NetworkPolicyPeer> peers = admitted.getOrDefault(portNumber(app, members), List.of());
+      assertFalse(peers.isEmpty(), "the members reach each other's " + members + " port");
+      for (NetworkPolicyPeer peer : peers) {
+        assertTrue(peer != ANYONE && peer.getIpBlock() == null && peer.getNamespaceSelector() == null
+            && peer.getPodSelector() != null && !peer.getPodSelector().getMatchLabels().isEmpty()
+            && selects(peer.getPodSelector(), podLabels) && peer.getPodSelector().getMatchLabels().keySet().contains("app"),
+            members + " is open to " + peer + ", not to the app's pods only");
+      }
+    }
+    List<NetworkPolicyPeer> scrapers = admitted.getOrDefault(portNumber(app, "metrics"), List.of());
+    assertFalse(scrapers.isEmpty(), "the scraper reaches the metrics port");
+    for (NetworkPolicyPeer peer : scrapers) {
+      assertTrue(peer != ANYONE && peer.getIpBlock() == null
+          && peer.getNamespaceSelector() != null && !peer.getNamespaceSelector().getMatchLabels().isEmpty()
+          && peer.getPodSelector() != null && !peer.getPodSelector().getMatchLabels().isEmpty()
+          && !selects(peer.getPodSelector(), podLabels),
+          "metrics is open to " + peer + ", not to the scraper's pods only");
+    }
+  }
+
+  /** A policy's port by number or by the container port's name (which the container must declare). */
+  static int resolve(Container app, NetworkPolicyPort port) {
+    assertTrue(port.getProtocol() == null || port.getProtocol().equals("TCP"), "TCP");
+    IntOrString p = port.getPort();
+    assertNotNull(p, "a rule's port without a number covers every port");
+    assertPortExists(app, p);
+    return p.getStrVal() != null ? portNumber(app, p.getStrVal()) : p.getIntVal();
   }
 
   static Quantity quantity(Container c, String kind, String resource) {

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -48,17 +49,18 @@ import java.util.Set;
 final class KubernetesSchema {
 
   /** The only API types the manifests may use; add one here (and its model artifact) to use a new kind. */
-  private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
-      "v1/Namespace", Namespace.class,
-      "v1/ServiceAccount", ServiceAccount.class,
-      "v1/ConfigMap", ConfigMap.class,
-      "v1/Secret", Secret.class,
-      "v1/Service", Service.class,
-      "apps/v1/Deployment", Deployment.class,
-      "apps/v1/StatefulSet", StatefulSet.class,
-      "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-      "rbac.authorization.k8s.io/v1/Role", Role.class,
-      "rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class);
+  private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
+      Map.entry("v1/Namespace", Namespace.class),
+      Map.entry("v1/ServiceAccount", ServiceAccount.class),
+      Map.entry("v1/ConfigMap", ConfigMap.class),
+      Map.entry("v1/Secret", Secret.class),
+      Map.entry("v1/Service", Service.class),
+      Map.entry("apps/v1/Deployment", Deployment.class),
+      Map.entry("apps/v1/StatefulSet", StatefulSet.class),
+      Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
+      Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
+      Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class),
+      Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class));
 
   /** Kinds that live outside namespaces (kustomize's namespace does not apply to them). */
   static final Set<String> CLUSTER_SCOPED_KINDS = Set.of("Namespace");

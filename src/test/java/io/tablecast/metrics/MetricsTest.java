@@ -86,6 +86,24 @@ class MetricsTest {
   }
 
   @Test
+  void requestsToUnknownPathsOfGrowingDepthAddOneRouteAndTheScrapeStaysBounded() {
+    Metrics metrics = new Metrics();
+    Set<String> http = Set.of("tablecast_http_requests_total", "tablecast_http_request_duration_seconds");
+    metrics.httpRequest("GET", RouteLabel.of("/a"), 404, 0.001);
+    int firstSize = metrics.scrape(http).length;
+    for (int depth = 2; depth <= 500; depth++) {
+      metrics.httpRequest("GET", RouteLabel.of("/a".repeat(depth)), 404, 0.001);
+    }
+    byte[] after = metrics.scrape(http);
+    // Only the counts' digits grow.
+    assertTrue(after.length < firstSize + 200, "the scrape grew from " + firstSize + " to " + after.length + " bytes");
+    Scrape scrape = Scrape.parse(new String(after, StandardCharsets.UTF_8));
+    assertEquals(Set.of(RouteLabel.UNMATCHED), scrape.of("tablecast_http_requests_total", Map.of()).stream()
+        .map(s -> s.labels().get("route")).collect(Collectors.toSet()));
+    assertEquals(500, scrape.sum("tablecast_http_requests_total", Map.of()));
+  }
+
+  @Test
   void aScrapeOfNamedFamiliesCollectsOnlyThose() {
     Metrics metrics = new Metrics();
     AtomicInteger namedReads = new AtomicInteger();
