@@ -28,6 +28,7 @@ import io.tablecast.db.Migrations;
 import io.tablecast.http.HttpServer;
 import io.tablecast.item.CategoryDetacher;
 import io.tablecast.item.Item;
+import io.tablecast.item.ItemHistory;
 import io.tablecast.item.ItemProjection;
 import io.tablecast.item.ItemQueries;
 import io.tablecast.item.ItemRoutes;
@@ -123,7 +124,8 @@ public final class Tablecast {
       Categories categories = new Categories(system, settings, reservations);
       Metrics metrics = Metrics.get(system);
       metrics.databasePool(database.pool());
-      ItemRoutes items = new ItemRoutes(system, settings, metrics, new ItemQueries(database.dataSource()), categories);
+      ItemRoutes items = new ItemRoutes(system, settings, metrics, new ItemQueries(database.dataSource()),
+          new ItemHistory(system, settings.queries().history(), database.dataSource()), categories);
       CategoryRoutes categoryRoutes = new CategoryRoutes(system, settings, categories, new CategoryQueries(database.dataSource()));
       Accounts accounts = new Accounts(system, settings, reservations, new Passwords(settings.auth()));
       validateAdmin(settings);

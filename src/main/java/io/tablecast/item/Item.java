@@ -1,5 +1,6 @@
 package io.tablecast.item;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT;
 import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
 
 import akka.actor.typed.ActorRef;
@@ -41,6 +42,11 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   public static final String TAG_PREFIX = "item";
   public static final Set<String> STATUSES = Set.of("draft", "published", "archived");
   public static final int MAX_TITLE_LENGTH = 200;
+  /**
+   * Characters (Unicode code points, as PostgreSQL and JSON Schema count them) of an item's content.
+   * Every event that changes an item carries all of its content, and its history shows each.
+   */
+  public static final int MAX_CONTENT_LENGTH = 100_000;
   public static final int MAX_TAGS = 20;
   public static final int MAX_TAG_LENGTH = 50;
   /** The lifecycle: draft → published → archived → draft. Anything else is a conflict. */
@@ -60,9 +66,12 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   /** The category was deleted: like ON DELETE SET NULL, but recorded in the item's history. Idempotent. */
   public record DetachCategory(UUID categoryId, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
 
-  public record Delete(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
+  /** {@code moderator}: the actor is an editor or an admin, who may delete and restore any item. */
+  public record Delete(Long expectedVersion, UUID actorId, boolean moderator, String requestId, ActorRef<Reply> replyTo)
+      implements Command, Traced {}
 
-  public record Restore(Long expectedVersion, String requestId, ActorRef<Reply> replyTo) implements Command, Traced {}
+  public record Restore(Long expectedVersion, UUID actorId, boolean moderator, String requestId, ActorRef<Reply> replyTo)
+      implements Command, Traced {}
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
@@ -78,7 +87,8 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     NOT_DELETED,
     VERSION_MISMATCH,
     INVALID,
-    INVALID_TRANSITION
+    INVALID_TRANSITION,
+    FORBIDDEN
   }
 
   // ---- events: immutable forever; evolve them through Jackson migrations ----
@@ -107,13 +117,22 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   public record CategoryDetached(UUID itemId, UUID categoryId, Instant at,
       @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  public record Deleted(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
+  /**
+   * {@code deletedBy}: who deleted the item; {@code moderated}: a moderator (an editor or admin who
+   * is not its owner) did, so only a moderator may restore it. Both are absent from events written
+   * before deletions recorded them: those read as deleted by the owner.
+   */
+  public record Deleted(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId,
+      @JsonInclude(NON_NULL) UUID deletedBy, @JsonInclude(NON_DEFAULT) boolean moderated) implements Event {}
 
   public record Restored(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
   // ---- state ----
 
-  /** The item as the aggregate knows it; {@code version} is the number of events, i.e. the sequence number. */
+  /**
+   * The item as the aggregate knows it; {@code version} is the number of events, i.e. the sequence
+   * number. {@code moderatedBy}: the moderator who deleted it, while it is deleted by moderation.
+   */
   public record State(
       UUID id,
       String title,
@@ -125,10 +144,11 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
       Instant createdAt,
       Instant updatedAt,
       Instant deletedAt,
-      long version)
+      long version,
+      @JsonInclude(NON_NULL) UUID moderatedBy)
       implements JsonSerializable {
 
-    static final State EMPTY = new State(null, null, null, null, null, null, List.of(), null, null, null, 0);
+    static final State EMPTY = new State(null, null, null, null, null, null, List.of(), null, null, null, 0, null);
 
     boolean exists() {
       return id != null;
@@ -146,16 +166,18 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
       long next = version + 1;
       if (event instanceof Created e) {
         return new State(e.itemId(), e.title(), e.content(), e.status(), e.categoryId(), e.ownerId(), tagsOf(e.tags()), e.at(),
-            e.at(), null, next);
+            e.at(), null, next, null);
       } else if (event instanceof Updated e) {
         List<String> newTags = e.tags() == null ? tags : e.tags();
-        return new State(id, e.title(), e.content(), e.status(), e.categoryId(), ownerId, newTags, createdAt, e.at(), null, next);
+        return new State(id, e.title(), e.content(), e.status(), e.categoryId(), ownerId, newTags, createdAt, e.at(), null, next,
+            null);
       } else if (event instanceof CategoryDetached e) {
-        return new State(id, title, content, status, null, ownerId, tags, createdAt, e.at(), deletedAt, next);
+        return new State(id, title, content, status, null, ownerId, tags, createdAt, e.at(), deletedAt, next, moderatedBy);
       } else if (event instanceof Deleted e) {
-        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), e.at(), next);
+        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), e.at(), next,
+            e.moderated() ? e.deletedBy() : null);
       } else if (event instanceof Restored e) {
-        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), null, next);
+        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), null, next, null);
       }
       throw new IllegalArgumentException("unknown item event " + event.getClass().getName());
     }
@@ -189,6 +211,9 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     List<FieldError> errors = new ArrayList<>();
     if (title != null && (title.isBlank() || title.length() > MAX_TITLE_LENGTH)) {
       errors.add(new FieldError("title", "must be 1 to " + MAX_TITLE_LENGTH + " characters and not blank"));
+    }
+    if (content != null && content.codePointCount(0, content.length()) > MAX_CONTENT_LENGTH) {
+      errors.add(new FieldError("content", "must be at most " + MAX_CONTENT_LENGTH + " characters"));
     }
     if (status != null && !STATUSES.contains(status)) {
       errors.add(new FieldError("status", "must be one of draft, published, archived"));
@@ -231,6 +256,11 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
     }
     return new Created(itemId, title, content, status == null ? "draft" : status, categoryId, ownerId,
         tagsOf(canonicalTags(tags)), EventTime.now(), requestId);
+  }
+
+  /** Whether every user may see an item of this status: published and not deleted (others' drafts and archived items are hidden). */
+  public static boolean visibleToAll(String status, boolean deleted) {
+    return "published".equals(status) && !deleted;
   }
 
   /** The item as its Created event makes it: version 1. */
@@ -362,17 +392,31 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
+    if (!owns(state, cmd.actorId()) && !cmd.moderator()) {
+      return forbidden(cmd.replyTo(), "only the item's owner, an editor or an admin may delete item " + itemId);
+    }
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
-    return persistAndReply(new Deleted(itemId, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
+    // A moderator deleting someone else's item moderates it; deleting one's own item does not.
+    boolean moderated = !owns(state, cmd.actorId());
+    return persistAndReply(new Deleted(itemId, EventTime.now(), cmd.requestId(), cmd.actorId(), moderated), cmd, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
+    if (!cmd.moderator() && (!owns(state, cmd.actorId()) || state.moderatedBy() != null)) {
+      return forbidden(cmd.replyTo(), state.moderatedBy() != null && owns(state, cmd.actorId())
+          ? "item " + itemId + " was deleted by a moderator; only an editor or an admin may restore it"
+          : "only the item's owner, an editor or an admin may restore item " + itemId);
+    }
     if (stale(state, cmd.expectedVersion())) {
       return versionMismatch(state, cmd.replyTo());
     }
     return persistAndReply(new Restored(itemId, EventTime.now(), cmd.requestId()), cmd, cmd.replyTo());
+  }
+
+  private static boolean owns(State state, UUID actorId) {
+    return actorId != null && actorId.equals(state.ownerId());
   }
 
   private ReplyEffect<Event, State> persistAndReply(Event event, Traced cmd, ActorRef<Reply> replyTo) {
@@ -395,6 +439,10 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
 
   private ReplyEffect<Event, State> rejectDeleted(ActorRef<Reply> replyTo) {
     return reject(replyTo, Rejection.DELETED, "item " + itemId + " is deleted; restore it before changing it");
+  }
+
+  private ReplyEffect<Event, State> forbidden(ActorRef<Reply> replyTo, String message) {
+    return reject(replyTo, Rejection.FORBIDDEN, message);
   }
 
   private ReplyEffect<Event, State> invalid(ActorRef<Reply> replyTo, List<FieldError> errors) {

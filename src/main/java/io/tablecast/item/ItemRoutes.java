@@ -68,14 +68,15 @@ public final class ItemRoutes extends ApiDirectives {
   private final Duration askTimeout;
   private final FirstEvents firstEvents;
 
-  public ItemRoutes(ActorSystem<?> system, Settings settings, Metrics metrics, ItemQueries queries, Categories categories) {
+  public ItemRoutes(
+      ActorSystem<?> system, Settings settings, Metrics metrics, ItemQueries queries, ItemHistory history, Categories categories) {
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
     this.auth = Auth.get(system);
     this.categories = categories;
     this.queries = queries;
-    this.history = new ItemHistory(system);
+    this.history = history;
     this.blocking = new Blocking(system);
     this.minVersions = new MinVersion(system, blocking, settings.queries().minVersionWait());
     this.askTimeout = settings.http().askTimeout();
@@ -95,18 +96,17 @@ public final class ItemRoutes extends ApiDirectives {
         pathEndOrSingleSlash(() -> concat(
             get(() -> parameterMap(query -> find(principal, id, query))),
             patch(() -> ifMatch(version -> entity(Json.body(JsonNode.class), body -> update(principal, id, body, version)))),
-            delete(() -> ifMatch(version -> writable(principal, id, state ->
-                command(id, (request, reply) -> new Item.Delete(version, request, reply))))))),
-        path("restore", () -> post(() -> ifMatch(version -> writable(principal, id, state ->
-            command(id, (request, reply) -> new Item.Restore(version, request, reply)))))),
-        path("history", () -> get(() -> visible(principal, id, state ->
-            completeWithFuture(history.of(id).thenApply(events -> Json.response(StatusCodes.OK, events)))))));
+            delete(() -> ifMatch(version -> writable(principal, id, state -> command(id, (request, reply) ->
+                new Item.Delete(version, principal.userId(), principal.isEditorOrAdmin(), request, reply))))))),
+        path("restore", () -> post(() -> ifMatch(version -> writable(principal, id, state -> command(id, (request, reply) ->
+            new Item.Restore(version, principal.userId(), principal.isEditorOrAdmin(), request, reply)))))),
+        path("history", () -> get(() -> parameterMap(query -> history(principal, id, query)))));
   }
 
   // ---- who may see and change an item ----
 
   static boolean canSee(Principal p, UUID ownerId, String status, boolean deleted) {
-    return canChange(p, ownerId) || ("published".equals(status) && !deleted);
+    return canChange(p, ownerId) || Item.visibleToAll(status, deleted);
   }
 
   static boolean canChange(Principal p, UUID ownerId) {
@@ -287,6 +287,7 @@ public final class ItemRoutes extends ApiDirectives {
       case DELETED, NOT_DELETED, INVALID_TRANSITION -> Problem.response(StatusCodes.CONFLICT, rejected.message());
       case VERSION_MISMATCH -> Problem.response(StatusCodes.PRECONDITION_FAILED, rejected.message());
       case INVALID -> Problem.response(StatusCodes.BAD_REQUEST, rejected.message());
+      case FORBIDDEN -> Auth.forbidden(rejected.message());
     };
   }
 
@@ -307,6 +308,30 @@ public final class ItemRoutes extends ApiDirectives {
           .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "item " + id + " does not exist"));
       return MinVersion.marked(response, row, ItemView::version, minVersion);
     }));
+  }
+
+  /**
+   * A page of the item's history, by the item's visibility rules: like a read of the item, a deleted
+   * item's history is not found unless {@code include_deleted=true} comes from who may change it;
+   * its owner, editors and admins see every entry, other users those after which the item was
+   * published and not deleted.
+   */
+  private Route history(Principal principal, UUID id, Map<String, String> query) {
+    List<FieldError> errors = new ArrayList<>();
+    ItemHistory.Request request = ItemHistory.Request.parse(query, settings.queries().history(), errors);
+    boolean includeDeleted = ListParams.bool(query, "include_deleted", errors);
+    if (!errors.isEmpty()) {
+      return invalid(errors);
+    }
+    return visible(principal, id, state -> {
+      boolean mayChange = canChange(principal, state.ownerId());
+      if (state.deleted() && !(includeDeleted && mayChange)) {
+        return complete(Problem.response(StatusCodes.NOT_FOUND, "item " + id + " does not exist"));
+      }
+      ItemHistory.Reader reader = new ItemHistory.Reader(mayChange, principal.isEditorOrAdmin());
+      return completeWithFuture(history.page(id, state.version(), request, reader)
+          .thenApply(page -> Json.response(StatusCodes.OK, page)));
+    });
   }
 
   private Route list(Principal principal, Map<String, String> query) {
@@ -336,7 +361,8 @@ public final class ItemRoutes extends ApiDirectives {
     }
     ItemQueries.Filter filter = new ItemQueries.Filter(status, categoryId, ownerId, tag, q, after, before);
     ItemQueries.Viewer viewer = new ItemQueries.Viewer(principal.userId(), principal.isEditorOrAdmin());
-    return completeWithFuture(blocking.run(() -> Json.response(StatusCodes.OK, queries.list(filter, viewer, params))));
+    return completeWithFuture(blocking.run(() ->
+        Json.response(StatusCodes.OK, queries.list(filter, viewer, params, settings.queries().listContentChars()))));
   }
 
   private static UUID uuidParam(Map<String, String> query, String name, List<FieldError> errors) {

@@ -67,10 +67,11 @@ final class EventSamples {
         new Item.Updated(ITEM, "Notes by the translator", "On the engine, with notes A to G", "published", CATEGORY,
             List.of("history", "jackson", "json"), List.of("content", "status", "tags"), at(12), null));
     ALL.put("item/CategoryDetached.v1", new Item.CategoryDetached(ITEM, CATEGORY, at(13), null));
-    ALL.put("item/Deleted.v1", new Item.Deleted(ITEM, at(14), null));
+    // written before deletions named who deleted: reads as deleted by its owner (no deletedBy, not moderated)
+    ALL.put("item/Deleted.v1", new Item.Deleted(ITEM, at(14), null, null, false));
     ALL.put("item/Restored.v1", new Item.Restored(ITEM, at(15), null));
     ALL.put("item/State.v1", new Item.State(ITEM, "Notes by the translator", "On the engine", "draft", CATEGORY, USER,
-        List.of("history", "json"), at(10), at(11), null, 2));
+        List.of("history", "json"), at(10), at(11), null, 2, null));
 
     // the email reservation of Ada
     ALL.put("unique/Claimed.v1", new UniqueValue.Claimed(USER, at(0)));

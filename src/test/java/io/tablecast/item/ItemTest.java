@@ -1,6 +1,7 @@
 package io.tablecast.item;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +25,9 @@ class ItemTest {
   private static Settings settings;
 
   private final UUID id = UUID.randomUUID();
+  private final UUID owner = UUID.randomUUID();
+  private final UUID moderator = UUID.randomUUID();
+  private final UUID stranger = UUID.randomUUID();
   private EventSourcedBehaviorTestKit<Item.Command, Item.Event, Item.State> item;
 
   @BeforeAll
@@ -48,9 +52,21 @@ class ItemTest {
 
   /** The item as its first event makes it; an item is created by that event, not by a command to its entity. */
   private Item.Created create(String title, String content) {
-    Item.Created created = Item.created(id, title, content, null, null, null, null, null);
+    Item.Created created = Item.created(id, title, content, null, null, owner, null, null);
     item.initialize(created);
     return created;
+  }
+
+  private Item.Reply delete(UUID actor, boolean isModerator) {
+    return run(reply -> new Item.Delete(null, actor, isModerator, null, reply)).reply();
+  }
+
+  private Item.Reply restore(UUID actor, boolean isModerator) {
+    return run(reply -> new Item.Restore(null, actor, isModerator, null, reply)).reply();
+  }
+
+  private static Item.Rejection rejection(Item.Reply reply) {
+    return reply instanceof Item.Rejected r ? r.reason() : null;
   }
 
   private CommandResultWithReply<Item.Command, Item.Event, Item.State, Item.Reply> run(
@@ -134,17 +150,19 @@ class ItemTest {
   @Test
   void deleteThenUpdateIsRejectedUntilRestored() {
     create("First", "Hello");
-    var deleted = run(reply -> new Item.Delete(null, null, reply));
+    var deleted = run(reply -> new Item.Delete(null, owner, false, null, reply));
     Item.Deleted event = deleted.eventOfType(Item.Deleted.class);
     assertEquals(event.at(), deleted.state().deletedAt());
+    assertEquals(owner, event.deletedBy());
+    assertFalse(event.moderated(), "the owner deleting their own item is no moderation");
 
     var update = run(reply -> new Item.Update(changes("New", null, null), null, null, reply));
     assertTrue(update.hasNoEvents());
     assertEquals(Item.Rejection.DELETED, ((Item.Rejected) update.reply()).reason());
-    var deleteAgain = run(reply -> new Item.Delete(null, null, reply));
+    var deleteAgain = run(reply -> new Item.Delete(null, owner, false, null, reply));
     assertEquals(Item.Rejection.DELETED, ((Item.Rejected) deleteAgain.reply()).reason());
 
-    var restored = run(reply -> new Item.Restore(null, null, reply));
+    var restored = run(reply -> new Item.Restore(null, owner, false, null, reply));
     assertInstanceOf(Item.Restored.class, restored.event());
     assertNull(restored.state().deletedAt());
     assertEquals(3, restored.state().version());
@@ -155,7 +173,7 @@ class ItemTest {
   @Test
   void restoringALiveItemIsRejected() {
     create("First", "Hello");
-    var result = run(reply -> new Item.Restore(null, null, reply));
+    var result = run(reply -> new Item.Restore(null, owner, false, null, reply));
     assertTrue(result.hasNoEvents());
     assertEquals(Item.Rejection.NOT_DELETED, ((Item.Rejected) result.reply()).reason());
   }
@@ -175,5 +193,98 @@ class ItemTest {
     assertEquals("Changed", restarted.state().content());
     assertEquals("published", restarted.state().status());
     assertEquals(2, restarted.state().version());
+  }
+
+  // ---- moderation: who deleted an item decides who may restore it ----
+
+  @Test
+  void anItemAModeratorDeletedIsRestoredByAModeratorOnly() {
+    create("First", "Hello");
+    var deleted = run(reply -> new Item.Delete(null, moderator, true, null, reply));
+    Item.Deleted event = deleted.eventOfType(Item.Deleted.class);
+    assertEquals(moderator, event.deletedBy());
+    assertTrue(event.moderated(), "an editor or admin deleting another user's item moderates it");
+    assertEquals(moderator, deleted.state().moderatedBy());
+
+    var byOwner = run(reply -> new Item.Restore(null, owner, false, null, reply));
+    assertTrue(byOwner.hasNoEvents());
+    assertEquals(Item.Rejection.FORBIDDEN, rejection(byOwner.reply()));
+    assertTrue(((Item.Rejected) byOwner.reply()).message().contains("moderator"), byOwner.reply().toString());
+    assertEquals(moderator, item.restart().state().moderatedBy(), "the moderation survives a restart");
+    assertEquals(Item.Rejection.FORBIDDEN, rejection(restore(owner, false)));
+
+    UUID anotherModerator = UUID.randomUUID();
+    var restored = run(reply -> new Item.Restore(null, anotherModerator, true, null, reply));
+    assertInstanceOf(Item.Restored.class, restored.event());
+    assertNull(restored.state().moderatedBy(), "restored, the item is no longer under moderation");
+    assertInstanceOf(Item.Accepted.class, delete(owner, false), "then its owner may delete it");
+    assertInstanceOf(Item.Accepted.class, restore(owner, false), "and restore it");
+  }
+
+  @Test
+  void anItemItsOwnerDeletedIsRestoredByItsOwnerOrAModerator() {
+    create("First", "Hello");
+    assertInstanceOf(Item.Accepted.class, delete(owner, true), "an editor deleting their own item");
+    assertNull(item.getState().moderatedBy());
+    assertInstanceOf(Item.Accepted.class, restore(owner, false), "is its owner, not a moderator");
+    assertInstanceOf(Item.Accepted.class, delete(owner, false));
+    assertInstanceOf(Item.Accepted.class, restore(moderator, true), "a moderator may restore any item");
+  }
+
+  @Test
+  void onlyItsOwnerOrAModeratorMayDeleteOrRestoreAnItem() {
+    create("First", "Hello");
+    var byStranger = run(reply -> new Item.Delete(null, stranger, false, null, reply));
+    assertTrue(byStranger.hasNoEvents());
+    assertEquals(Item.Rejection.FORBIDDEN, rejection(byStranger.reply()));
+    assertInstanceOf(Item.Accepted.class, delete(owner, false));
+    var restoreByStranger = run(reply -> new Item.Restore(null, stranger, false, null, reply));
+    assertTrue(restoreByStranger.hasNoEvents());
+    assertEquals(Item.Rejection.FORBIDDEN, rejection(restoreByStranger.reply()));
+  }
+
+  /** Deletions written before they named who deleted read as the owner's own: the owner restores them, as before. */
+  @Test
+  void anOldDeletionWithoutItsDeleterIsTheOwnersToRestore() {
+    Item.Created created = Item.created(id, "First", "Hello", null, null, owner, null, null);
+    item.initialize(created, new Item.Deleted(id, created.at().plusSeconds(1), null, null, false));
+    assertNull(item.getState().moderatedBy());
+    var restored = run(reply -> new Item.Restore(null, owner, false, null, reply));
+    assertInstanceOf(Item.Restored.class, restored.event());
+  }
+
+  // ---- the content's maximum: new commands only ----
+
+  @Test
+  void contentIsAtMostItsMaximumInCharacters() {
+    String longest = "x".repeat(Item.MAX_CONTENT_LENGTH);
+    assertEquals("x".repeat(Item.MAX_CONTENT_LENGTH), Item.created(id, "T", longest, null, null, owner, null, null).content());
+    assertThrows(IllegalArgumentException.class, () -> Item.created(id, "T", longest + "x", null, null, owner, null, null));
+    String emoji = "\uD83D\uDE00".repeat(Item.MAX_CONTENT_LENGTH);
+    assertEquals(List.of(), Item.validate(null, emoji, null), "characters are code points, as PostgreSQL counts them");
+    assertEquals("content", Item.validate(null, emoji + "x", null).get(0).field());
+
+    create("First", "Hello");
+    var tooLong = run(reply -> new Item.Update(changes(null, longest + "x", null), null, null, reply));
+    assertTrue(tooLong.hasNoEvents());
+    assertEquals(Item.Rejection.INVALID, rejection(tooLong.reply()));
+    assertTrue(((Item.Rejected) tooLong.reply()).message().startsWith("content"), tooLong.reply().toString());
+    var longestUpdate = run(reply -> new Item.Update(changes(null, longest, null), null, null, reply));
+    assertEquals(longest, longestUpdate.eventOfType(Item.Updated.class).content());
+  }
+
+  /** The maximum is a rule for new commands: events already in a journal replay, whatever their content. */
+  @Test
+  void eventsWithLongerContentFromBeforeTheMaximumStillReplay() {
+    String older = "o".repeat(Item.MAX_CONTENT_LENGTH * 2);
+    Item.Created created = new Item.Created(id, "Old", older, "draft", null, owner, List.of(), java.time.Instant.now(), null);
+    Item.Updated updated = new Item.Updated(id, "Old", older + "!", "published", null, List.of(), List.of("content", "status"),
+        created.at().plusSeconds(1), null);
+    item.initialize(created, updated);
+    assertEquals(older + "!", item.getState().content());
+    assertEquals(older + "!", item.restart().state().content());
+    var retitled = run(reply -> new Item.Update(changes("New title", null, null), null, null, reply));
+    assertEquals("New title", retitled.eventOfType(Item.Updated.class).title(), "a change that leaves the content is taken");
+    assertEquals(older + "!", retitled.state().content());
   }
 }
