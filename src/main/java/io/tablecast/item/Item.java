@@ -258,7 +258,7 @@ public final class Item extends EventSourcedBehaviorWithEnforcedReplies<Item.Com
         tagsOf(canonicalTags(tags)), EventTime.now(), requestId);
   }
 
-  /** Whether every user may see an item of this status: published and not deleted (others' drafts and archived items are hidden). */
+  /** Whether every user may see an item: published and not deleted (others' drafts and archived items are hidden). */
   public static boolean visibleToAll(String status, boolean deleted) {
     return "published".equals(status) && !deleted;
   }

@@ -78,7 +78,7 @@ public final class ItemHistory {
    */
   public record Reader(boolean everyVersion, boolean staff) {}
 
-  /** An item's status and whether it is deleted, as an event leaves them: what decides whether every user sees the item. */
+  /** An item's status and whether it is deleted, as an event leaves them: whether every user sees the item. */
   record Standing(String status, boolean deleted) {
     static final Standing NONE = new Standing(null, false);
 
@@ -134,7 +134,7 @@ public final class ItemHistory {
     });
   }
 
-  /** The events from {@code from} to {@code to}, read {@code read-batch} at a time: a page never holds more of them at once. */
+  /** The events from {@code from} to {@code to}, read {@code read-batch} at a time: a page holds no more of them at once. */
   private Source<EventEnvelope, NotUsed> events(String persistenceId, long from, long to) {
     int batch = settings.readBatch();
     return Source.unfold(from, start -> start > to ? Optional.empty() : Optional.of(Pair.create(start + batch, start)))
