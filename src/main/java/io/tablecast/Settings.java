@@ -50,9 +50,18 @@ public record Settings(
 
   /**
    * {@code minVersionWait}: how long a read with {@code min_version} waits for the read table to catch up;
-   * {@code exactTotalUpTo}: lists count matching rows exactly up to this many, and estimate beyond.
+   * {@code exactTotalUpTo}: lists count matching rows exactly up to this many, and estimate beyond;
+   * {@code listContentChars}: list pages show at most this many characters of an item's content.
    */
-  public record Queries(int defaultLimit, int maxLimit, Duration minVersionWait, long exactTotalUpTo) {}
+  public record Queries(
+      int defaultLimit, int maxLimit, Duration minVersionWait, long exactTotalUpTo, int listContentChars, History history) {}
+
+  /**
+   * Pages of an item's history: {@code defaultLimit} entries unless asked for up to {@code maxLimit},
+   * read from the journal {@code readBatch} events at a time, and no more entries than fit in
+   * {@code maxPageBytes} of JSON (but always one).
+   */
+  public record History(int defaultLimit, int maxLimit, long maxPageBytes, int readBatch) {}
 
   /**
    * Access tokens, the bootstrap admin, login throttling, the budget of password hashing per
@@ -187,8 +196,7 @@ public record Settings(
         new Aggregates(t.getInt("aggregates.snapshot-every"), t.getInt("aggregates.keep-snapshots"),
             SupervisorStrategy.restartWithBackoff(t.getDuration("aggregates.restart-backoff.min"),
                 t.getDuration("aggregates.restart-backoff.max"), t.getDouble("aggregates.restart-backoff.random-factor"))),
-        new Queries(t.getInt("queries.default-limit"), t.getInt("queries.max-limit"), t.getDuration("queries.min-version-wait"),
-            t.getLong("queries.exact-total-up-to")),
+        queries(t.getConfig("queries")),
         t.getBoolean("cluster.join-self"),
         auth(t, mode.equals("production")),
         new Operations(
@@ -204,6 +212,24 @@ public record Settings(
             p.getBytes("rebuild.index-build-memory"),
             p.getInt("rebuild.index-build-connections")),
         cluster(config, t.getConfig("cluster")));
+  }
+
+  private static Queries queries(Config q) {
+    Config h = q.getConfig("history");
+    History history = new History(
+        h.getInt("default-limit"), h.getInt("max-limit"), h.getBytes("max-page-bytes"), h.getInt("read-batch"));
+    if (history.defaultLimit() < 1 || history.defaultLimit() > history.maxLimit() || history.readBatch() < 1
+        || history.maxPageBytes() < 1) {
+      throw new IllegalArgumentException("tablecast.queries.history: limits, read-batch and max-page-bytes must be"
+          + " positive and default-limit at most max-limit, not " + history);
+    }
+    int listContentChars = q.getInt("list-content-chars");
+    if (listContentChars < 1) {
+      throw new IllegalArgumentException(
+          "tablecast.queries.list-content-chars (LIST_CONTENT_CHARS) must be positive, not " + listContentChars);
+    }
+    return new Queries(q.getInt("default-limit"), q.getInt("max-limit"), q.getDuration("min-version-wait"),
+        q.getLong("exact-total-up-to"), listContentChars, history);
   }
 
   private static Auth auth(Config t, boolean production) {

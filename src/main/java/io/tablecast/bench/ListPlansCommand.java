@@ -95,7 +95,7 @@ public final class ListPlansCommand implements Callable<Integer> {
     out.flush();
     Settings.Queries settings = Settings.from(local.config()).queries();
     for (Case c : cases(db, settings)) {
-      Pages.Query query = ItemQueries.listQuery(c.filter(), c.viewer(), c.params());
+      Pages.Query query = ItemQueries.listQuery(c.filter(), c.viewer(), c.params(), settings.listContentChars());
       List<Object> page = new ArrayList<>(query.pageValues());
       page.add(c.params().skip());
       page.add(c.params().limit());
@@ -186,11 +186,11 @@ public final class ListPlansCommand implements Callable<Integer> {
             new ItemQueries.Filter("published", category, null, null, null, null, null), seesAll,
             new ListParams(0, limit, "updated_at", true, false, null, cap))));
     // Deep pages, by skip and by the cursor of the page before them.
-    cases.addAll(deep(db, "", none, first, 9000));
-    cases.addAll(deep(db, "sort=title&", none, new ListParams(0, limit, "title", false, false, null, cap), 9000));
-    cases.addAll(deep(db, "tag=featured&", new ItemQueries.Filter(null, null, null, "featured", null, null, null), first, 9000));
-    cases.addAll(deep(db, "tag=tag-017&", new ItemQueries.Filter(null, null, null, "tag-017", null, null, null), first, 1500));
-    cases.addAll(deep(db, "q=urgent&", new ItemQueries.Filter(null, null, null, null, "urgent", null, null), first, 9000));
+    cases.addAll(deep(db, settings.listContentChars(), "", none, first, 9000));
+    cases.addAll(deep(db, settings.listContentChars(), "sort=title&", none, new ListParams(0, limit, "title", false, false, null, cap), 9000));
+    cases.addAll(deep(db, settings.listContentChars(), "tag=featured&", new ItemQueries.Filter(null, null, null, "featured", null, null, null), first, 9000));
+    cases.addAll(deep(db, settings.listContentChars(), "tag=tag-017&", new ItemQueries.Filter(null, null, null, "tag-017", null, null, null), first, 1500));
+    cases.addAll(deep(db, settings.listContentChars(), "q=urgent&", new ItemQueries.Filter(null, null, null, null, "urgent", null, null), first, 9000));
     return cases;
   }
 
@@ -198,11 +198,11 @@ public final class ListPlansCommand implements Callable<Integer> {
    * The page {@code depth} rows into a list (for an editor), by {@code skip} and by the cursor of
    * the page before it; none when the list has too few rows for the cursor.
    */
-  private static List<Case> deep(DataSource db, String query, ItemQueries.Filter filter, ListParams first, int depth)
-      throws SQLException {
+  private static List<Case> deep(
+      DataSource db, int contentChars, String query, ItemQueries.Filter filter, ListParams first, int depth) throws SQLException {
     ItemQueries.Viewer editor = new ItemQueries.Viewer(UUID.randomUUID(), true);
     ListParams before = withStart(first, depth - first.limit(), null);
-    String next = new ItemQueries(db).list(filter, editor, before).next();
+    String next = new ItemQueries(db).list(filter, editor, before, contentChars).next();
     if (next == null) {
       return List.of();
     }

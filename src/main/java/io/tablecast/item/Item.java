@@ -1,5 +1,6 @@
 package io.tablecast.item;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT;
 import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
 
 import akka.actor.typed.ActorRef;
@@ -43,7 +44,10 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
   public static final String TAG_PREFIX = "item";
   public static final Set<String> STATUSES = Set.of("draft", "published", "archived");
   public static final int MAX_TITLE_LENGTH = 200;
-  /** About thirty pages of text: an article, not a file store. Bounds every event and response an item makes. */
+  /**
+   * Characters (Unicode code points, as PostgreSQL and JSON Schema count them) of an item's content.
+   * Every event that changes an item carries all of its content, and its history shows each.
+   */
   public static final int MAX_CONTENT_LENGTH = 100_000;
   public static final int MAX_TAGS = 20;
   public static final int MAX_TAG_LENGTH = 50;
@@ -100,15 +104,22 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
   public record CategoryDetached(UUID itemId, UUID categoryId, Instant at,
       @JsonInclude(NON_NULL) String requestId) implements Event {}
 
-  /** {@code deletedBy}: who deleted it; absent in events written before deletions recorded it. */
+  /**
+   * {@code deletedBy}: who deleted the item; {@code moderated}: a moderator (an editor or admin who
+   * is not its owner) did, so only a moderator may restore it. Both are absent from events written
+   * before deletions recorded them: those read as deleted by the owner.
+   */
   public record Deleted(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId,
-      @JsonInclude(NON_NULL) UUID deletedBy) implements Event {}
+      @JsonInclude(NON_NULL) UUID deletedBy, @JsonInclude(NON_DEFAULT) boolean moderated) implements Event {}
 
   public record Restored(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
   // ---- state ----
 
-  /** The item as the aggregate knows it; {@code version} is the number of events, i.e. the sequence number. */
+  /**
+   * The item as the aggregate knows it; {@code version} is the number of events, i.e. the sequence
+   * number. {@code moderatedBy}: the moderator who deleted it, while it is deleted by moderation.
+   */
   public record State(
       UUID id,
       String title,
@@ -120,11 +131,11 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
       Instant createdAt,
       Instant updatedAt,
       Instant deletedAt,
-      @JsonInclude(NON_NULL) UUID deletedBy,
-      long version)
+      long version,
+      @JsonInclude(NON_NULL) UUID moderatedBy)
       implements Aggregate.State<State, Event> {
 
-    static final State EMPTY = new State(null, null, null, null, null, null, List.of(), null, null, null, null, 0);
+    static final State EMPTY = new State(null, null, null, null, null, null, List.of(), null, null, null, 0, null);
 
     @Override
     public boolean exists() {
@@ -140,27 +151,24 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
       return exists() && !deleted();
     }
 
-    /** Deleted by someone other than its owner: an editor or admin moderating it. */
-    boolean moderated() {
-      return deleted() && deletedBy != null && !deletedBy.equals(ownerId);
-    }
 
     @Override
     public State apply(Event event) {
       long next = version + 1;
       if (event instanceof Created e) {
         return new State(e.itemId(), e.title(), e.content(), e.status(), e.categoryId(), e.ownerId(), tagsOf(e.tags()), e.at(),
-            e.at(), null, null, next);
+            e.at(), null, next, null);
       } else if (event instanceof Updated e) {
         List<String> newTags = e.tags() == null ? tags : e.tags();
-        return new State(id, e.title(), e.content(), e.status(), e.categoryId(), ownerId, newTags, createdAt, e.at(), null, null,
-            next);
+        return new State(id, e.title(), e.content(), e.status(), e.categoryId(), ownerId, newTags, createdAt, e.at(), null, next,
+            null);
       } else if (event instanceof CategoryDetached e) {
-        return new State(id, title, content, status, null, ownerId, tags, createdAt, e.at(), deletedAt, deletedBy, next);
+        return new State(id, title, content, status, null, ownerId, tags, createdAt, e.at(), deletedAt, next, moderatedBy);
       } else if (event instanceof Deleted e) {
-        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), e.at(), e.deletedBy(), next);
+        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), e.at(), next,
+            e.moderated() ? e.deletedBy() : null);
       } else if (event instanceof Restored e) {
-        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), null, null, next);
+        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), null, next, null);
       }
       throw new IllegalArgumentException("unknown item event " + event.getClass().getName());
     }
@@ -170,7 +178,12 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
 
   /** Its owner, editors and admins see an item always; everybody sees a published item that is not deleted. */
   public static boolean canSee(Actor by, UUID ownerId, String status, boolean deleted) {
-    return canChange(by, ownerId) || ("published".equals(status) && !deleted);
+    return canChange(by, ownerId) || visibleToAll(status, deleted);
+  }
+
+  /** Whether every user may see an item: published and not deleted (others' drafts and archived items are hidden). */
+  public static boolean visibleToAll(String status, boolean deleted) {
+    return "published".equals(status) && !deleted;
   }
 
   /** Its owner, editors and admins may change an item. */
@@ -207,7 +220,7 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
     if (title != null && (title.isBlank() || title.length() > MAX_TITLE_LENGTH)) {
       errors.add(new FieldError("title", "must be 1 to " + MAX_TITLE_LENGTH + " characters and not blank"));
     }
-    if (content != null && content.length() > MAX_CONTENT_LENGTH) {
+    if (content != null && content.codePointCount(0, content.length()) > MAX_CONTENT_LENGTH) {
       errors.add(new FieldError("content", "must be at most " + MAX_CONTENT_LENGTH + " characters"));
     }
     if (status != null && !STATUSES.contains(status)) {
@@ -316,7 +329,9 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
         .onCommand(Update.class, (state, cmd) -> permitted(state, cmd.by(), cmd, () ->
             ifCurrent(state, cmd, () -> onUpdate(state, cmd))))
         .onCommand(Delete.class, (state, cmd) -> permitted(state, cmd.by(), cmd, () ->
-            ifCurrent(state, cmd, () -> persist(new Deleted(id, EventTime.now(), cmd.requestId(), cmd.by().userId()), cmd))))
+            ifCurrent(state, cmd, () -> persist(new Deleted(id, EventTime.now(), cmd.requestId(), cmd.by().userId(),
+                // A moderator deleting someone else's item moderates it; deleting one's own item does not.
+                !cmd.by().is(state.ownerId())), cmd))))
         .onCommand(Restore.class, (state, cmd) -> permitted(state, cmd.by(), cmd, () -> notDeleted(cmd)));
     builder
         .forAnyState()
@@ -369,7 +384,7 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
 
   /** An item a moderator deleted stays deleted until a moderator restores it. */
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
-    if (state.moderated() && !cmd.by().curator()) {
+    if (state.moderatedBy() != null && !cmd.by().curator()) {
       return forbidden(cmd, name() + " was deleted by an editor or admin; only an editor or admin may restore it");
     }
     return ifCurrent(state, cmd, () -> persist(new Restored(id, EventTime.now(), cmd.requestId()), cmd));

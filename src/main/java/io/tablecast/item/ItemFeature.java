@@ -22,6 +22,7 @@ public final class ItemFeature implements Feature {
     // Deleting a category detaches its items; it waits for the live items generation to catch up.
     CategoryDetacher.start(node.system(), node.settings(), node.database().dataSource());
     return new ItemRoutes(node.system(), node.settings(), node.metrics(), new ItemQueries(node.database().dataSource()),
+        new ItemHistory(node.system(), node.settings().queries().history(), node.database().dataSource()),
         node.require(Categories.class), new CategoryQueries(node.database().dataSource())).routes();
   }
 }

@@ -34,15 +34,23 @@ public final class ItemQueries {
   public record Viewer(UUID userId, boolean seesAll) {}
 
   /**
-   * An item row {@code i} with its category's name and its tags; tags come from item_tags' primary
-   * key. Both are subqueries by key rather than joins: a join would have the planner weigh join
-   * orders and methods for a page it plans anew every time (bench-lists).
+   * An item row {@code i} with its category's name and its tags, after its content and
+   * content_truncated; tags come from item_tags' primary key. Both are subqueries by key rather
+   * than joins: a join would have the planner weigh join orders and methods for a page it plans
+   * anew every time (bench-lists).
    */
   private static final String COLUMNS =
-      "i.id, i.title, i.content, i.category_id, i.status, i.owner_id, i.version, i.created_at, i.updated_at,"
-          + " i.deleted_at,"
+      " i.id, i.title, i.category_id, i.status, i.owner_id, i.version, i.created_at, i.updated_at, i.deleted_at,"
           + " (SELECT c.name FROM read.categories c WHERE c.id = i.category_id AND c.deleted_at IS NULL) AS category_name,"
           + " ARRAY(SELECT t.tag FROM read.item_tags t WHERE t.item_id = i.id ORDER BY t.tag) AS tags";
+  /** The whole content, for a read by id. */
+  private static final String WHOLE_CONTENT = "i.content, false AS content_truncated,";
+  /**
+   * A list row's content: its first characters (the two parameters: how many), cut by the
+   * database so that the rest is never sent. PostgreSQL counts characters as code points, as
+   * Item.MAX_CONTENT_LENGTH does.
+   */
+  private static final String CONTENT_START = "left(i.content, ?) AS content, length(i.content) > ? AS content_truncated,";
   /** The expression the trigram index items_search_idx is built on. */
   private static final String SEARCHED = "(lower(i.title) || ' ' || lower(i.content))";
 
@@ -55,7 +63,7 @@ public final class ItemQueries {
   /** The row, deleted or not; callers decide who may see it. */
   public Optional<ItemView> find(UUID id) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM read.items i WHERE i.id = ?")) {
+        PreparedStatement ps = c.prepareStatement("SELECT " + WHOLE_CONTENT + COLUMNS + " FROM read.items i WHERE i.id = ?")) {
       ps.setObject(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -63,12 +71,13 @@ public final class ItemQueries {
     }
   }
 
-  public Page<ItemView> list(Filter filter, Viewer viewer, ListParams params) throws SQLException {
-    return Pages.fetch(dataSource, listQuery(filter, viewer, params), params, ItemQueries::row);
+  /** A page of items, each showing at most {@code contentChars} characters of its content. */
+  public Page<ItemView> list(Filter filter, Viewer viewer, ListParams params, int contentChars) throws SQLException {
+    return Pages.fetch(dataSource, listQuery(filter, viewer, params, contentChars), params, ItemQueries::row);
   }
 
   /** The page and count statements {@link #list} runs (also explained by {@code bench-lists}). */
-  public static Pages.Query listQuery(Filter filter, Viewer viewer, ListParams params) {
+  public static Pages.Query listQuery(Filter filter, Viewer viewer, ListParams params, int contentChars) {
     List<String> conditions = new ArrayList<>();
     List<Object> values = new ArrayList<>();
     if (!params.includeDeleted()) {
@@ -113,14 +122,15 @@ public final class ItemQueries {
     String column = "i." + SORTABLE.stream().filter(params.sortField()::equals).findFirst().orElseThrow();
     String direction = params.descending() ? " DESC" : " ASC";
     String order = " ORDER BY " + column + direction + ", i.id" + direction;
-    List<Object> pageValues = new ArrayList<>(values);
+    List<Object> pageValues = new ArrayList<>(List.of(contentChars, contentChars));
+    pageValues.addAll(values);
     String pageWhere = Pages.pageWhere(conditions, column, "i.id", params, pageValues);
     // The page's ids are cut from items alone, reading only the sort column, the id and what the
     // filters name: for the default filters that is all in the sort index (an index-only scan, so
     // the rows OFFSET skips cost no heap reads). The page's rows are then read by their ids (an
     // array, not a join: half the planning, which every page pays), and the category and the tags
     // are read for them only.
-    String page = "SELECT " + COLUMNS + ", " + Pages.keyColumn(column) + " FROM read.items i WHERE i.id = ANY (ARRAY("
+    String page = "SELECT " + CONTENT_START + COLUMNS + ", " + Pages.keyColumn(column) + " FROM read.items i WHERE i.id = ANY (ARRAY("
         + "SELECT i.id FROM read.items i" + pageWhere + order + " OFFSET ? LIMIT ?))" + order;
     return new Pages.Query(page, pageValues, "FROM read.items i" + where, values);
   }
@@ -150,6 +160,7 @@ public final class ItemQueries {
         Sql.uuid(rs, "id"),
         rs.getString("title"),
         rs.getString("content"),
+        rs.getBoolean("content_truncated"),
         categoryId,
         categoryId == null ? null : new ItemView.CategoryRef(categoryId, rs.getString("category_name")),
         rs.getString("status"),

@@ -70,15 +70,15 @@ public final class ItemRoutes extends ApiDirectives {
   private final Duration askTimeout;
   private final NewItems newItems;
 
-  public ItemRoutes(ActorSystem<?> system, Settings settings, Metrics metrics, ItemQueries queries, Categories categories,
-      CategoryQueries categoryQueries) {
+  public ItemRoutes(ActorSystem<?> system, Settings settings, Metrics metrics, ItemQueries queries, ItemHistory history,
+      Categories categories, CategoryQueries categoryQueries) {
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
     this.auth = Auth.get(system);
     this.categories = new ItemCategories(system, categories, categoryQueries);
     this.queries = queries;
-    this.history = new ItemHistory(system);
+    this.history = history;
     this.blocking = new Blocking(system);
     this.minVersions = new MinVersion(system, blocking, settings.queries().minVersionWait());
     this.askTimeout = settings.http().askTimeout();
@@ -102,10 +102,7 @@ public final class ItemRoutes extends ApiDirectives {
                 command(id, null, (request, reply) -> new Item.Delete(principal.actor(), version, request, reply)))))),
         path("restore", () -> post(() -> ifMatch(version ->
             command(id, null, (request, reply) -> new Item.Restore(principal.actor(), version, request, reply))))),
-        path("history", () -> get(() -> completeWithFuture(
-            ask(id, reply -> new Item.Get(principal.actor(), reply)).thenCompose(reply -> reply instanceof Item.Accepted
-                ? history.of(id).thenApply(events -> Json.response(StatusCodes.OK, events))
-                : CompletableFuture.completedFuture(Replies.toResponse(reply, state -> null)))))));
+        path("history", () -> get(() -> parameterMap(query -> history(principal, id, query)))));
   }
 
   // ---- commands ----
@@ -208,6 +205,34 @@ public final class ItemRoutes extends ApiDirectives {
     }));
   }
 
+  /**
+   * A page of the item's history, by the item's visibility rules (one ask of the aggregate, which
+   * answers NOT_FOUND to who may not see the item): like a read of the item, a deleted item's
+   * history is not found unless {@code include_deleted=true} comes from who may change it; its
+   * owner, editors and admins see every entry, other users those after which the item was
+   * published and not deleted.
+   */
+  private Route history(Principal principal, UUID id, Map<String, String> query) {
+    List<FieldError> errors = new ArrayList<>();
+    ItemHistory.Request request = ItemHistory.Request.parse(query, settings.queries().history(), errors);
+    boolean includeDeleted = ListParams.bool(query, "include_deleted", errors);
+    if (!errors.isEmpty()) {
+      return invalid(errors);
+    }
+    return completeWithFuture(ask(id, reply -> new Item.Get(principal.actor(), reply)).thenCompose(reply -> {
+      if (!(reply instanceof Item.Accepted accepted)) {
+        return CompletableFuture.completedFuture(Replies.toResponse(reply, state -> null));
+      }
+      Item.State state = accepted.state();
+      boolean mayChange = Item.canChange(principal.actor(), state.ownerId());
+      if (state.deleted() && !(includeDeleted && mayChange)) {
+        return CompletableFuture.completedFuture(Problem.response(StatusCodes.NOT_FOUND, "item " + id + " does not exist"));
+      }
+      ItemHistory.Reader reader = new ItemHistory.Reader(mayChange, principal.isEditorOrAdmin());
+      return history.page(id, state.version(), request, reader).thenApply(page -> Json.response(StatusCodes.OK, page));
+    }));
+  }
+
   private Route list(Principal principal, Map<String, String> query) {
     List<FieldError> errors = new ArrayList<>();
     ListParams params = ListParams.parse(query, ItemQueries.SORTABLE, ItemQueries.DEFAULT_SORT, settings.queries(), errors);
@@ -235,7 +260,8 @@ public final class ItemRoutes extends ApiDirectives {
     }
     ItemQueries.Filter filter = new ItemQueries.Filter(status, categoryId, ownerId, tag, q, after, before);
     ItemQueries.Viewer viewer = new ItemQueries.Viewer(principal.userId(), principal.isEditorOrAdmin());
-    return completeWithFuture(blocking.run(() -> Json.response(StatusCodes.OK, queries.list(filter, viewer, params))));
+    return completeWithFuture(blocking.run(() ->
+        Json.response(StatusCodes.OK, queries.list(filter, viewer, params, settings.queries().listContentChars()))));
   }
 
   private static UUID uuidParam(Map<String, String> query, String name, List<FieldError> errors) {

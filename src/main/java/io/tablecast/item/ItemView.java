@@ -4,11 +4,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** An item as the API shows it, whether read from the items table or from the aggregate's reply. */
+/**
+ * An item as the API shows it, whether read from the items table or from the aggregate's reply.
+ * {@code contentTruncated}: {@code content} is only the start of it (list pages).
+ */
 public record ItemView(
     UUID id,
     String title,
     String content,
+    boolean contentTruncated,
     UUID categoryId,
     CategoryRef category,
     String status,
@@ -25,7 +29,7 @@ public record ItemView(
   static ItemView of(Item.State s, String categoryName) {
     CategoryRef category = s.categoryId() == null ? null : new CategoryRef(s.categoryId(), categoryName);
     return new ItemView(
-        s.id(), s.title(), s.content(), s.categoryId(), category, s.status(), s.ownerId(), s.tags(), s.version(),
+        s.id(), s.title(), s.content(), false, s.categoryId(), category, s.status(), s.ownerId(), s.tags(), s.version(),
         s.createdAt(), s.updatedAt(), s.deletedAt());
   }
 

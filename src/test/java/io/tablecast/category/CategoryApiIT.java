@@ -166,7 +166,7 @@ class CategoryApiIT {
       JsonNode item = eventually(CATCH_UP, () -> admin.get("/api/items/" + id + "?include_deleted=true"),
           r -> r.status() == 200 && r.json().get("category_id").isNull()).json();
       assertTrue(item.get("category").isNull());
-      JsonNode history = admin.get("/api/items/" + id + "/history").json();
+      JsonNode history = admin.get("/api/items/" + id + "/history?include_deleted=true").json().get("data");
       JsonNode last = history.get(history.size() - 1);
       assertEquals("CategoryDetached", last.get("type").asText(), history.toString());
       assertEquals(category, last.get("payload").get("category_id").asText());

@@ -89,7 +89,7 @@ class FirstEventsIT {
     assertInstanceOf(SQLException.class, rootCause(failed), failed.toString());
 
     assertEquals(1, count("SELECT count(*) FROM journal.event_journal WHERE persistence_id = '" + persistenceId + "'"));
-    assertEquals("original", api.get("/api/items/" + id + "/history").json().get(0).get("payload").get("title").asText());
+    assertEquals("original", api.get("/api/items/" + id + "/history").json().get("data").get(0).get("payload").get("title").asText());
     assertEquals("original", api.get("/api/items/" + id + "?min_version=1").json().get("title").asText());
   }
 

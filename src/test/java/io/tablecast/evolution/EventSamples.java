@@ -12,7 +12,8 @@ import java.util.UUID;
 
 /**
  * What each fixture under {@code events/} holds once deserialized: fixture name
- * ({@code <aggregate>/<Class>.v<version>}) → the object of the current class. The item, user and
+ * ({@code <aggregate>/<Class>.v<version>}, or {@code ...v<version>.<variant>} for another shape of
+ * a current version, such as one with its optional fields set) → the object of the current class. The item, user and
  * category events tell one coherent history (replayed by {@code EventReplayIT}); a fixture of an
  * old version maps to what its migration makes of it today.
  */
@@ -22,6 +23,7 @@ final class EventSamples {
   static final UUID CATEGORY = UUID.fromString("c4e8a1d2-7b3f-4a6e-8d5c-1f9b2e7a4c03");
   static final UUID VOIDED_USER = UUID.fromString("9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c04");
   static final UUID VOIDED_CATEGORY = UUID.fromString("1d2c3b4a-5f6e-4d7c-9b8a-7f6e5d4c3b05");
+  static final UUID MODERATOR = UUID.fromString("7e6d5c4b-3a29-4817-a6f5-e4d3c2b1a006");
   static final String EMAIL = "ada@example.com";
   static final String PASSWORD_HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA";
 
@@ -67,10 +69,15 @@ final class EventSamples {
         new Item.Updated(ITEM, "Notes by the translator", "On the engine, with notes A to G", "published", CATEGORY,
             List.of("history", "jackson", "json"), List.of("content", "status", "tags"), at(12), null));
     ALL.put("item/CategoryDetached.v1", new Item.CategoryDetached(ITEM, CATEGORY, at(13), null));
-    ALL.put("item/Deleted.v1", new Item.Deleted(ITEM, at(14), null, null));
+    // written before deletions named who deleted: reads as deleted by its owner (no deletedBy, not moderated)
+    ALL.put("item/Deleted.v1", new Item.Deleted(ITEM, at(14), null, null, false));
     ALL.put("item/Restored.v1", new Item.Restored(ITEM, at(15), null));
+    // variants of the current versions: a moderator deletes the item, and its snapshot says so
+    ALL.put("item/Deleted.v1.moderated", new Item.Deleted(ITEM, at(16), null, MODERATOR, true));
+    ALL.put("item/State.v1.moderated", new Item.State(ITEM, "Notes by the translator", "On the engine, with notes A to G",
+        "published", null, USER, List.of("history", "jackson", "json"), at(10), at(16), at(16), 7, MODERATOR));
     ALL.put("item/State.v1", new Item.State(ITEM, "Notes by the translator", "On the engine", "draft", CATEGORY, USER,
-        List.of("history", "json"), at(10), at(11), null, null, 2));
+        List.of("history", "json"), at(10), at(11), null, 2, null));
 
     // the email reservation of Ada
     ALL.put("unique/Claimed.v1", new UniqueValue.Claimed(USER, at(0)));

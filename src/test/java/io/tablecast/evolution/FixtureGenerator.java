@@ -44,6 +44,16 @@ class FixtureGenerator {
           written.add(name);
         }
       }
+      // Variants of current versions (<Class>.v<N>.<variant>): other shapes that today's code writes.
+      for (Map.Entry<String, Object> sample : EventSamples.ALL.entrySet()) {
+        Fixtures.Name name = Fixtures.Name.parse(sample.getKey());
+        if (name.variant() == null || name.version() != Fixtures.currentVersion(config, name.type())
+            || Files.exists(resources.resolve(Fixtures.resource(sample.getKey())))) {
+          continue;
+        }
+        Fixtures.write(resources, sample.getKey(), Fixtures.serialize(SerializationExtension.get(system), sample.getValue()));
+        written.add(sample.getKey());
+      }
       System.out.println("fixtures written: " + written);
     } finally {
       system.terminate();

@@ -88,6 +88,28 @@ final class Fixtures {
     return aggregate + "/" + persisted.getSimpleName() + ".v" + version;
   }
 
+  /**
+   * A fixture's name: {@code <aggregate>/<Class>.v<version>}, or with a variant after it,
+   * {@code <Class>.v<version>.<variant>}: another shape of the same version (optional fields set).
+   */
+  record Name(String aggregate, String simpleClassName, int version, String variant) {
+    static Name parse(String name) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("([^/]+)/([^.]+)\\.v(\\d+)(?:\\.([a-z0-9-]+))?").matcher(name);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("not a fixture name: " + name);
+      }
+      return new Name(m.group(1), m.group(2), Integer.parseInt(m.group(3)), m.group(4));
+    }
+
+    /** The persisted class the fixture is of. */
+    Class<?> type() {
+      return persistedClasses(AGGREGATES.get(aggregate)).stream()
+          .filter(c -> c.getSimpleName().equals(simpleClassName))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError(aggregate + "/" + simpleClassName + " names no persisted class"));
+    }
+  }
+
   static String resource(String name) {
     return "events/" + name + ".json";
   }

@@ -167,15 +167,28 @@ class BadInputIT {
     }
     if (c.has("body_generator")) {
       String[] g = c.get("body_generator").asText().split(":");
+      if (g[0].equals("long")) {
+        ObjectNode base = (ObjectNode) readTree(c.path("body").asText("{}"));
+        return base.put(g[1], "x".repeat(Integer.parseInt(g[2]))).toString().getBytes(StandardCharsets.UTF_8);
+      }
       int n = Integer.parseInt(g[1]);
       return switch (g[0]) {
         case "nested" -> ("{\"title\":" + "[".repeat(n) + "]".repeat(n) + "}").getBytes(StandardCharsets.UTF_8);
         case "nested-object" -> ("{\"a\":".repeat(n) + "1" + "}".repeat(n)).getBytes(StandardCharsets.UTF_8);
         case "repeat" -> ("{\"title\":\"t\",\"content\":\"" + "x".repeat(n) + "\"}").getBytes(StandardCharsets.UTF_8);
+        case "escaped" -> ("{\"title\":\"t\",\"content\":\"" + "\\u0001".repeat(n) + "\"}").getBytes(StandardCharsets.UTF_8);
         default -> throw new IllegalArgumentException("unknown body_generator " + g[0]);
       };
     }
     return c.path("body").asText("").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static JsonNode readTree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("a case's body is not JSON: " + json, e);
+    }
   }
 
   private static long events() throws Exception {

@@ -11,6 +11,7 @@ import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import io.tablecast.Tablecast;
+import io.tablecast.category.Category;
 import io.tablecast.category.CategoryQueries;
 import io.tablecast.item.Item;
 import io.tablecast.item.ItemQueries;
@@ -18,6 +19,7 @@ import io.tablecast.support.Api;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
 import io.tablecast.user.Role;
+import io.tablecast.user.User;
 import io.tablecast.user.UserQueries;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -198,6 +200,42 @@ class OpenApiIT {
     assertEquals(Arrays.stream(Role.values()).map(Role::label).collect(Collectors.toSet()), enumOf(schemas.get("Role")));
     assertEquals(Tablecast.PROJECTIONS.stream().map(p -> p.name()).collect(Collectors.toSet()),
         enumOf(document.get("components").get("parameters").get("name").get("schema")));
+  }
+
+  /**
+   * Every text a client can have stored has a documented maximum, the code's: so every list page and
+   * history entry, made of them, is bounded too.
+   */
+  @Test
+  void everyTextAClientStoresHasTheCodesMaximum() {
+    JsonNode schemas = document.get("components").get("schemas");
+    List<String> unbounded = new ArrayList<>();
+    for (String schema : List.of("NewItem", "ItemPatch", "NewCategory", "CategoryPatch", "NewUser", "UserPatch")) {
+      schemas.get(schema).get("properties").fields().forEachRemaining(p -> {
+        JsonNode property = p.getValue().has("items") ? p.getValue().get("items") : p.getValue();
+        boolean text = property.path("type").toString().contains("string") && !property.path("format").asText().equals("uuid");
+        boolean stored = !p.getKey().equals("current_password"); // checked against the stored hash, never kept
+        if (text && stored && !property.has("maxLength")) {
+          unbounded.add(schema + "." + p.getKey());
+        }
+      });
+    }
+    assertEquals(List.of(), unbounded, "texts without a maxLength");
+    for (String schema : List.of("NewItem", "ItemPatch")) {
+      JsonNode item = schemas.get(schema).get("properties");
+      assertEquals(Item.MAX_CONTENT_LENGTH, item.get("content").get("maxLength").asInt(), schema);
+      assertEquals(Item.MAX_TITLE_LENGTH, item.get("title").get("maxLength").asInt(), schema);
+      assertEquals(Item.MAX_TAG_LENGTH, item.get("tags").get("items").get("maxLength").asInt(), schema);
+      assertEquals(Item.MAX_TAGS, item.get("tags").get("maxItems").asInt(), schema);
+    }
+    for (String schema : List.of("NewCategory", "CategoryPatch")) {
+      JsonNode category = schemas.get(schema).get("properties");
+      assertEquals(Category.MAX_NAME_LENGTH, category.get("name").get("maxLength").asInt(), schema);
+      assertEquals(Category.MAX_DESCRIPTION_LENGTH, category.get("description").get("maxLength").asInt(), schema);
+    }
+    assertEquals(User.MAX_NAME_LENGTH, schemas.get("NewUser").get("properties").get("full_name").get("maxLength").asInt());
+    assertEquals(User.MAX_NAME_LENGTH, schemas.get("UserPatch").get("properties").get("full_name").get("maxLength").asInt());
+    assertEquals(User.MAX_EMAIL_LENGTH, schemas.get("NewUser").get("properties").get("email").get("maxLength").asInt());
   }
 
   private static Set<String> sortable(Set<String> fields) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /** A page's next is opaque to clients and comes back as the same cursor; anything else is refused. */
 class PageCursorTest {
-  private static final Settings.Queries QUERIES = new Settings.Queries(50, 500, java.time.Duration.ofSeconds(1), 1000);
+  private static final Settings.Queries QUERIES = new Settings.Queries(50, 500, java.time.Duration.ofSeconds(1), 1000, 1000,
+      new Settings.History(20, 100, 1 << 20, 10));
   private static final Set<String> SORTABLE = Set.of("created_at", "title");
 
   @Test

@@ -54,7 +54,7 @@ class AggregatePassivationIT {
       assertEquals(200, updated.status(), updated.toString());
       assertEquals(3, updated.json().get("version").asInt());
       assertEquals("y", updated.json().get("content").asText());
-      assertEquals("item 0", api.get("/api/items/" + ids.get(0) + "/history").json().get(1).get("payload").get("title").asText());
+      assertEquals("item 0", api.get("/api/items/" + ids.get(0) + "/history").json().get("data").get(1).get("payload").get("title").asText());
     }
   }
 

@@ -208,6 +208,34 @@ class ItemApiIT {
     assertEquals(total + 1, withDeleted.get("total").asLong(), "include_deleted lists the deleted one too");
   }
 
+  /** Lists show the first list-content-chars (1,000) characters of a content; a read by id shows all of it. */
+  @Test
+  void listsCutLongContentAndSaySoWhileTheItemHasAllOfIt() {
+    String prefix = "cut-" + UUID.randomUUID().toString().substring(0, 8);
+    String longContent = "é".repeat(999) + "\uD83D\uDE00" + "z".repeat(500);
+    String exact = "x".repeat(1000);
+    String longId = create(prefix + "-long", longContent).get("id").asText();
+    String exactId = create(prefix + "-exact", exact).get("id").asText();
+    readVersion(longId, 1, "");
+    readVersion(exactId, 1, "");
+
+    JsonNode page = api.get("/api/items?q=" + prefix + "&sort=title&limit=10").json();
+    assertEquals(2, page.get("data").size(), page.toString());
+    JsonNode exactRow = page.get("data").get(0);
+    JsonNode longRow = page.get("data").get(1);
+    assertEquals(longId, longRow.get("id").asText());
+    String shown = longRow.get("content").asText();
+    assertEquals(1000, shown.codePointCount(0, shown.length()), "1,000 characters, not the " + longContent.length() + " stored");
+    assertEquals("é".repeat(999) + "\uD83D\uDE00", shown, "cut at a character, never inside one");
+    assertTrue(longRow.get("content_truncated").asBoolean(), longRow.toString());
+    assertEquals(exact, exactRow.get("content").asText());
+    assertFalse(exactRow.get("content_truncated").asBoolean(), "exactly 1,000 characters are not cut");
+
+    JsonNode full = api.get("/api/items/" + longId).json();
+    assertEquals(longContent, full.get("content").asText(), "a read by id has all of it");
+    assertFalse(full.get("content_truncated").asBoolean());
+  }
+
   @Test
   void ifMatchGuardsAgainstLostUpdates() {
     String id = create("Guarded", "x").get("id").asText();

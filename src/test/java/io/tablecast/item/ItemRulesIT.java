@@ -108,6 +108,38 @@ class ItemRulesIT {
   }
 
   @Test
+  void anItemAModeratorDeletedIsRestoredOnlyByAModerator() {
+    for (Api moderator : List.of(admin, editor)) {
+      String id = item("published");
+      assertEquals(200, moderator.delete("/api/items/" + id).status());
+      Api.Response byOwner = owner.post("/api/items/" + id + "/restore", "");
+      assertEquals(403, byOwner.status(), "the owner undid a moderation: " + byOwner);
+      assertEquals("application/problem+json", byOwner.contentType());
+      assertTrue(byOwner.json().get("detail").asText().contains("moderat"), byOwner.toString());
+      Api.Response restored = moderator.post("/api/items/" + id + "/restore", "");
+      assertEquals(200, restored.status(), restored.toString());
+
+      // The deletion says it was a moderation; who moderated is for editors and admins to see.
+      JsonNode deletedByModerator = owner.get("/api/items/" + id + "/history").json().get("data").get(2).get("payload");
+      assertTrue(deletedByModerator.get("moderated").asBoolean(), deletedByModerator.toString());
+      assertNull(deletedByModerator.get("deleted_by"), "the owner is not told which moderator: " + deletedByModerator);
+      JsonNode asStaff = admin.get("/api/items/" + id + "/history").json().get("data").get(2).get("payload");
+      assertEquals(Users.id(moderator), asStaff.get("deleted_by").asText(), asStaff.toString());
+    }
+
+    String own = item("published");
+    assertEquals(200, owner.delete("/api/items/" + own).status());
+    assertEquals(200, owner.post("/api/items/" + own + "/restore", "").status(), "the owner restores what they deleted");
+    JsonNode deletedByOwner = owner.get("/api/items/" + own + "/history").json().get("data").get(2).get("payload");
+    assertNull(deletedByOwner.get("moderated"), "not a moderation: " + deletedByOwner);
+
+    // An editor deleting their own item is its owner, not a moderator: they restore it as its owner.
+    String editors = create(editor, "{\"title\":\"editor's own\",\"content\":\"c\"}").get("id").asText();
+    assertEquals(200, editor.delete("/api/items/" + editors).status());
+    assertEquals(200, editor.post("/api/items/" + editors + "/restore", "").status());
+  }
+
+  @Test
   void theOwnerIsTheAuthenticatedCreator() {
     JsonNode item = create(owner, "{\"title\":\"mine\",\"content\":\"c\"}");
     assertEquals(ownerId, item.get("owner_id").asText());
@@ -184,7 +216,9 @@ class ItemRulesIT {
     owner.patch("/api/items/" + id, "{\"title\":\"h2\"}");
     owner.delete("/api/items/" + id);
     owner.post("/api/items/" + id + "/restore", "");
-    JsonNode history = owner.get("/api/items/" + id + "/history").json();
+    JsonNode page = owner.get("/api/items/" + id + "/history").json();
+    assertTrue(page.get("next").isNull(), "one page holds the whole history: " + page);
+    JsonNode history = page.get("data");
     assertEquals(4, history.size(), history.toString());
     List<String> types = new ArrayList<>();
     for (int i = 0; i < 4; i++) {

@@ -1,6 +1,7 @@
 package io.tablecast.item;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -226,6 +227,7 @@ class ItemTest {
     createOwned("published");
     var deleted = run(r -> new Item.Delete(OWNER_ACTOR, null, null, r));
     assertEquals(OWNER, deleted.eventOfType(Item.Deleted.class).deletedBy());
+    assertFalse(deleted.eventOfType(Item.Deleted.class).moderated(), "an owner deleting their item does not moderate it");
     assertEquals(Rejection.NOT_FOUND, rejection(run(r -> new Item.Get(STRANGER, r)).reply()));
     assertEquals(Rejection.NOT_FOUND, rejection(run(r -> new Item.Restore(STRANGER, null, null, r)).reply()));
     assertInstanceOf(Item.Accepted.class, run(r -> new Item.Get(OWNER_ACTOR, r)).reply());
@@ -239,18 +241,20 @@ class ItemTest {
 
     var moderated = run(r -> new Item.Delete(EDITOR, null, null, r));
     assertEquals(EDITOR.userId(), moderated.eventOfType(Item.Deleted.class).deletedBy());
+    assertTrue(moderated.eventOfType(Item.Deleted.class).moderated());
+    assertEquals(EDITOR.userId(), moderated.state().moderatedBy());
     var byOwner = run(r -> new Item.Restore(OWNER_ACTOR, null, null, r));
     assertEquals(Rejection.FORBIDDEN, rejection(byOwner.reply()));
     assertTrue(byOwner.hasNoEvents());
     run(r -> new Item.Restore(EDITOR, null, null, r)).eventOfType(Item.Restored.class);
-    assertNull(item.getState().deletedBy());
+    assertNull(item.getState().moderatedBy(), "restored, the item is no longer under moderation");
   }
 
   @Test
   void anItemDeletedBeforeDeletionsRecordedWhoIsRestoredByItsOwner() {
     createOwned("published");
     item.initialize(Item.created(id, "Mine", "Hello", "published", null, OWNER, null, null),
-        new Item.Deleted(id, java.time.Instant.now(), null, null));
+        new Item.Deleted(id, java.time.Instant.now(), null, null, false));
     run(r -> new Item.Restore(OWNER_ACTOR, null, null, r)).eventOfType(Item.Restored.class);
   }
 
@@ -286,5 +290,35 @@ class ItemTest {
     for (String next : List.of("published", "archived", "draft")) {
       assertEquals(next, run(r -> new Item.Update(changes(null, null, next), OWNER_ACTOR, null, null, r)).state().status());
     }
+  }
+
+  @Test
+  void anEditorDeletingTheirOwnItemDoesNotModerateIt() {
+    item.initialize(Item.created(id, "Mine", "Hello", "published", null, EDITOR.userId(), null, null));
+    var deleted = run(r -> new Item.Delete(EDITOR, null, null, r));
+    assertFalse(deleted.eventOfType(Item.Deleted.class).moderated());
+    assertNull(deleted.state().moderatedBy());
+  }
+
+  @Test
+  void contentIsCountedInCodePointsAsPostgresCountsThem() {
+    String emoji = "\uD83D\uDE00".repeat(Item.MAX_CONTENT_LENGTH);
+    assertEquals(List.of(), Item.validate(null, emoji, null));
+    assertEquals("content", Item.validate(null, emoji + "x", null).get(0).field());
+  }
+
+  /** The maximum is a rule for new commands: events already in a journal replay, whatever their content. */
+  @Test
+  void eventsWithLongerContentFromBeforeTheMaximumStillReplay() {
+    String older = "o".repeat(Item.MAX_CONTENT_LENGTH * 2);
+    Item.Created created = new Item.Created(id, "Old", older, "draft", null, OWNER, List.of(), java.time.Instant.now(), null);
+    Item.Updated updated = new Item.Updated(id, "Old", older + "!", "published", null, List.of(), List.of("content", "status"),
+        created.at().plusSeconds(1), null);
+    item.initialize(created, updated);
+    assertEquals(older + "!", item.getState().content());
+    assertEquals(older + "!", item.restart().state().content());
+    var retitled = run(r -> new Item.Update(changes("New title", null, null), OWNER_ACTOR, null, null, r));
+    assertEquals("New title", retitled.eventOfType(Item.Updated.class).title());
+    assertEquals(older + "!", retitled.state().content());
   }
 }
