@@ -385,7 +385,7 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
   /** An item a moderator deleted stays deleted until a moderator restores it. */
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
     if (state.moderatedBy() != null && !cmd.by().curator()) {
-      return forbidden(cmd, name() + " was deleted by an editor or admin; only an editor or admin may restore it");
+      return forbidden(cmd, name() + " was deleted by a moderator; only an editor or an admin may restore it");
     }
     return ifCurrent(state, cmd, () -> persist(new Restored(id, EventTime.now(), cmd.requestId()), cmd));
   }
