@@ -1,7 +1,11 @@
 package io.tablecast.aggregate;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -18,7 +22,9 @@ import io.tablecast.Traced;
 import io.tablecast.metrics.Metrics;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -38,15 +44,26 @@ public abstract class Aggregate<C, E extends Aggregate.Event, S extends Aggregat
     Instant at();
   }
 
-  /** The state: a pure fold of the events; {@code version} counts them (the sequence number). */
+  /**
+   * The state: a pure fold of the events; {@code version} counts them (the sequence number). An
+   * aggregate exists once it has an id, and is soft-deleted while it has a {@code deletedAt}.
+   */
   public interface State<S, E> extends JsonSerializable {
+    UUID id();
+
+    Instant deletedAt();
+
     long version();
 
-    boolean exists();
-
-    boolean deleted();
-
     S apply(E event);
+
+    default boolean exists() {
+      return id() != null;
+    }
+
+    default boolean deleted() {
+      return deletedAt() != null;
+    }
   }
 
   /** A command answered with a {@link Reply}; {@code requestId} names the HTTP request behind it. */
@@ -64,22 +81,32 @@ public abstract class Aggregate<C, E extends Aggregate.Event, S extends Aggregat
     Long expectedVersion();
   }
 
-  /** What the aggregate is called in messages and metrics: item, category, user. */
-  protected final String kind;
+  /**
+   * What an aggregate is, declared once in its file: its entity type, what messages and metrics
+   * call it (item, category, user), its state before any event, and its own Accepted record.
+   */
+  public record Kind<C, S>(EntityTypeKey<C> type, String name, S empty, Function<S, Reply<S>> accepted) {}
+
+  /** Runs the aggregate under Cluster Sharding on this node: one entity per id, made by {@code create}. */
+  public static <C> void initSharded(ActorSystem<?> system, EntityTypeKey<C> type, Function<String, Behavior<C>> create) {
+    ClusterSharding.get(system).init(Entity.of(type, ctx -> create.apply(ctx.getEntityId())));
+  }
+
   protected final UUID id;
+  private final Kind<C, S> kind;
+  private final Set<String> tags;
   private final Settings settings;
   private final EntityLog log;
 
-  protected Aggregate(EntityTypeKey<C> type, String kind, String entityId, Settings settings, ActorContext<C> ctx) {
-    super(PersistenceId.of(type.name(), entityId), settings.aggregates().restartBackoff());
+  /** {@code tags}: the tags of every event of this entity (its slice of its projections). */
+  protected Aggregate(Kind<C, S> kind, String entityId, Set<String> tags, Settings settings, ActorContext<C> ctx) {
+    super(PersistenceId.of(kind.type().name(), entityId), settings.aggregates().restartBackoff());
     this.kind = kind;
     this.id = UUID.fromString(entityId);
+    this.tags = tags;
     this.settings = settings;
-    this.log = new EntityLog(kind, persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
+    this.log = new EntityLog(kind.name(), persistenceId().id(), () -> lastSequenceNumber(ctx), Metrics.get(ctx.getSystem()));
   }
-
-  /** The aggregate's own Accepted record around {@code state}. */
-  protected abstract Reply<S> accepted(S state);
 
   /** The command handlers, grouped by state. */
   protected abstract void handlers(CommandHandlerWithReplyBuilder<C, E, S> builder);
@@ -89,6 +116,16 @@ public abstract class Aggregate<C, E extends Aggregate.Event, S extends Aggregat
     CommandHandlerWithReplyBuilder<C, E, S> builder = newCommandHandlerWithReplyBuilder();
     handlers(builder);
     return Traced.inMdc(builder.build());
+  }
+
+  @Override
+  public final S emptyState() {
+    return kind.empty();
+  }
+
+  @Override
+  public final Set<String> tagsFor(E event) {
+    return tags;
   }
 
   @Override
@@ -105,14 +142,14 @@ public abstract class Aggregate<C, E extends Aggregate.Event, S extends Aggregat
 
   /** Replies with the state as it is: a read, or a command that changes nothing. */
   protected ReplyEffect<E, S> accept(S state, Request<S> cmd) {
-    return Effect().reply(cmd.replyTo(), accepted(state));
+    return Effect().reply(cmd.replyTo(), kind.accepted().apply(state));
   }
 
   /** Persists {@code event}, logs it, and replies with the state after it. */
   protected ReplyEffect<E, S> persist(E event, Request<S> cmd) {
     return Effect().persist(event)
         .thenRun(state -> log.persisted(event, cmd.requestId()))
-        .thenReply(cmd.replyTo(), this::accepted);
+        .thenReply(cmd.replyTo(), kind.accepted()::apply);
   }
 
   /** Persists {@code event} and logs it; the caller says what to reply. */
@@ -162,6 +199,6 @@ public abstract class Aggregate<C, E extends Aggregate.Event, S extends Aggregat
 
   /** "item 0196…": how messages name this aggregate. */
   protected String name() {
-    return kind + " " + id;
+    return kind.name() + " " + id;
   }
 }

@@ -7,8 +7,6 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
@@ -36,6 +34,7 @@ import java.util.UUID;
 public final class Category extends Aggregate<Category.Command, Category.Event, Category.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Category");
+  private static final Kind<Command, State> KIND = new Kind<>(ENTITY_TYPE_KEY, "category", State.EMPTY, Accepted::new);
   /**
    * One tag for all category events: the unique index on live names holds in the read table only if
    * a rename or deletion is applied before a later claim of the same name, i.e. in journal order.
@@ -109,16 +108,6 @@ public final class Category extends Aggregate<Category.Command, Category.Event, 
 
     static final State EMPTY = new State(null, null, null, null, null, null, 0, false);
 
-    @Override
-    public boolean exists() {
-      return id != null;
-    }
-
-    @Override
-    public boolean deleted() {
-      return deletedAt != null;
-    }
-
     public boolean active() {
       return exists() && !deleted();
     }
@@ -166,7 +155,7 @@ public final class Category extends Aggregate<Category.Command, Category.Event, 
   // ---- behavior ----
 
   public static void init(ActorSystem<?> system, Settings settings) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
+    initSharded(system, ENTITY_TYPE_KEY, id -> create(id, settings));
   }
 
   public static PersistenceId persistenceIdOf(String categoryId) {
@@ -178,22 +167,7 @@ public final class Category extends Aggregate<Category.Command, Category.Event, 
   }
 
   private Category(String categoryId, Settings settings, ActorContext<Command> ctx) {
-    super(ENTITY_TYPE_KEY, "category", categoryId, settings, ctx);
-  }
-
-  @Override
-  public State emptyState() {
-    return State.EMPTY;
-  }
-
-  @Override
-  public Set<String> tagsFor(Event event) {
-    return Set.of(TAG);
-  }
-
-  @Override
-  protected Reply<State> accepted(State state) {
-    return new Accepted(state);
+    super(KIND, categoryId, Set.of(TAG), settings, ctx);
   }
 
   @Override

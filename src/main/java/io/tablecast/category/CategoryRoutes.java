@@ -13,7 +13,6 @@ import io.tablecast.Settings;
 import io.tablecast.http.ApiDirectives;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Json;
-import io.tablecast.http.JsonFields;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.MinVersion;
 import io.tablecast.http.Problem;
@@ -74,54 +73,40 @@ public final class CategoryRoutes extends ApiDirectives {
   }
 
   private Route create(JsonNode body) {
-    if (!JsonFields.isObject(body)) {
-      return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
-    }
-    List<FieldError> errors = new ArrayList<>();
-    JsonFields fields = new JsonFields(body, FIELDS, errors);
-    String name = fields.text("name");
-    String description = fields.text("description", true);
-    if (!fields.has("name")) {
-      errors.add(new FieldError("name", "is required"));
-    }
-    errors.addAll(Category.validate(name, description));
-    if (!errors.isEmpty()) {
-      return invalid(errors);
-    }
-    return requestId(request -> respond(categories.create(name, description, request), StatusCodes.CREATED));
+    return fields(body, FIELDS, fields -> {
+      String name = fields.text("name");
+      String description = fields.text("description", true);
+      if (!fields.has("name")) {
+        fields.check(List.of(new FieldError("name", "is required")));
+      }
+      fields.check(Category.validate(name, description));
+      return whenValid(fields, () ->
+          requestId(request -> respond(categories.create(name, description, request), StatusCodes.CREATED)));
+    });
   }
 
   private Route update(UUID id, JsonNode body, Long version) {
-    if (!JsonFields.isObject(body)) {
-      return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
-    }
-    List<FieldError> errors = new ArrayList<>();
-    JsonFields fields = new JsonFields(body, FIELDS, errors);
-    String name = fields.text("name");
-    String description = fields.text("description", true);
-    errors.addAll(Category.validate(name, description));
-    if (!errors.isEmpty()) {
-      return invalid(errors);
-    }
-    Category.Changes changes = new Category.Changes(name, fields.has("description"), description);
-    return requestId(request -> respond(categories.update(id, changes, version, request), StatusCodes.OK));
+    return fields(body, FIELDS, fields -> {
+      String name = fields.text("name");
+      String description = fields.text("description", true);
+      fields.check(Category.validate(name, description));
+      Category.Changes changes = new Category.Changes(name, fields.has("description"), description);
+      return whenValid(fields, () ->
+          requestId(request -> respond(categories.update(id, changes, version, request), StatusCodes.OK)));
+    });
   }
 
   private Route find(Principal principal, UUID id, Map<String, String> query) {
-    List<FieldError> errors = new ArrayList<>();
-    boolean includeDeleted = ListParams.bool(query, "include_deleted", errors);
-    long minVersion = MinVersion.parse(query, errors);
-    if (!errors.isEmpty()) {
-      return invalid(errors);
-    }
-    if (includeDeleted && !principal.isEditorOrAdmin()) {
-      return complete(Auth.forbidden("include_deleted needs the role editor or admin"));
-    }
-    return completeWithFuture(minVersions.read(() -> queries.find(id, includeDeleted), CategoryView::version, minVersion)
-        .thenApply(row -> MinVersion.marked(row
-            .map(c -> withETag(Json.response(StatusCodes.OK, c), c.version()))
-            .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "category " + id + " does not exist")),
-            row, CategoryView::version, minVersion)));
+    return readById(query, (includeDeleted, minVersion) -> {
+      if (includeDeleted && !principal.isEditorOrAdmin()) {
+        return complete(Auth.forbidden("include_deleted needs the role editor or admin"));
+      }
+      return completeWithFuture(minVersions.read(() -> queries.find(id, includeDeleted), CategoryView::version, minVersion)
+          .thenApply(row -> MinVersion.marked(row
+              .map(c -> withETag(Json.response(StatusCodes.OK, c), c.version()))
+              .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "category " + id + " does not exist")),
+              row, CategoryView::version, minVersion)));
+    });
   }
 
   private Route list(Principal principal, Map<String, String> query) {

@@ -6,7 +6,13 @@ import akka.http.javadsl.model.headers.ETag;
 import akka.http.javadsl.model.headers.EntityTag;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.FieldError;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,5 +55,30 @@ public abstract class ApiDirectives extends AllDirectives {
 
   protected Route invalid(List<FieldError> errors) {
     return complete(Problem.validation(errors).toResponse());
+  }
+
+  /**
+   * A JSON object body read field by field ({@link JsonFields}); anything but an object is 400.
+   * {@code inner} reads the fields, adds what its rules say, and answers: with the field errors
+   * collected in {@code errors} (400) if there are any, else with {@code accepted}.
+   */
+  protected Route fields(JsonNode body, Set<String> known, Function<JsonFields, Route> inner) {
+    if (!JsonFields.isObject(body)) {
+      return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
+    }
+    return inner.apply(new JsonFields(body, known, new ArrayList<>()));
+  }
+
+  /** The answer once a body's fields are read: 400 with their errors, or {@code accepted}. */
+  protected Route whenValid(JsonFields fields, Supplier<Route> accepted) {
+    return fields.errors().isEmpty() ? accepted.get() : invalid(fields.errors());
+  }
+
+  /** {@code include_deleted} and {@code min_version} of a read by id; 400 for bad values. */
+  protected Route readById(Map<String, String> query, BiFunction<Boolean, Long, Route> inner) {
+    List<FieldError> errors = new ArrayList<>();
+    boolean includeDeleted = ListParams.bool(query, "include_deleted", errors);
+    long minVersion = MinVersion.parse(query, errors);
+    return errors.isEmpty() ? inner.apply(includeDeleted, minVersion) : invalid(errors);
   }
 }

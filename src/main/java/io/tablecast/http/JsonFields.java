@@ -19,7 +19,7 @@ public final class JsonFields {
   private final JsonNode body;
   private final List<FieldError> errors;
 
-  /** {@code known}: the fields this body may have; any other is reported. */
+  /** {@code known}: the fields this body may have; any other is reported in {@code errors}. */
   public JsonFields(JsonNode body, Set<String> known, List<FieldError> errors) {
     this.body = body;
     this.errors = errors;
@@ -34,6 +34,16 @@ public final class JsonFields {
   /** The body must be a JSON object; anything else is answered before its fields are read. */
   public static boolean isObject(JsonNode body) {
     return body.isObject();
+  }
+
+  /** The errors so far: the fields' own, and what the rules added ({@link #check}). */
+  public List<FieldError> errors() {
+    return errors;
+  }
+
+  /** Adds the errors a rule found in the fields read. */
+  public void check(List<FieldError> ruleErrors) {
+    errors.addAll(ruleErrors);
   }
 
   public boolean has(String field) {

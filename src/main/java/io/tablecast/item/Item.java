@@ -8,8 +8,6 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
@@ -41,6 +39,7 @@ import java.util.function.Supplier;
 public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Item");
+  private static final Kind<Command, State> KIND = new Kind<>(ENTITY_TYPE_KEY, "item", State.EMPTY, Accepted::new);
   public static final String TAG_PREFIX = "item";
   public static final Set<String> STATUSES = Set.of("draft", "published", "archived");
   public static final int MAX_TITLE_LENGTH = 200;
@@ -136,16 +135,6 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
       implements Aggregate.State<State, Event> {
 
     static final State EMPTY = new State(null, null, null, null, null, null, List.of(), null, null, null, 0, null);
-
-    @Override
-    public boolean exists() {
-      return id != null;
-    }
-
-    @Override
-    public boolean deleted() {
-      return deletedAt != null;
-    }
 
     boolean active() {
       return exists() && !deleted();
@@ -274,7 +263,7 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
   // ---- behavior ----
 
   public static void init(ActorSystem<?> system, Settings settings) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
+    initSharded(system, ENTITY_TYPE_KEY, id -> create(id, settings));
   }
 
   /** The tag of the events of the item with this entity id: its slice of the items projection. */
@@ -291,26 +280,8 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
     return Behaviors.setup(ctx -> new Item(itemId, settings, ctx));
   }
 
-  private final String tag;
-
   private Item(String itemId, Settings settings, ActorContext<Command> ctx) {
-    super(ENTITY_TYPE_KEY, "item", itemId, settings, ctx);
-    this.tag = tagOf(itemId, settings);
-  }
-
-  @Override
-  public State emptyState() {
-    return State.EMPTY;
-  }
-
-  @Override
-  public Set<String> tagsFor(Event event) {
-    return Set.of(tag);
-  }
-
-  @Override
-  protected Reply<State> accepted(State state) {
-    return new Accepted(state);
+    super(KIND, itemId, Set.of(tagOf(itemId, settings)), settings, ctx);
   }
 
   @Override

@@ -23,7 +23,6 @@ import io.tablecast.http.ApiDirectives;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Ids;
 import io.tablecast.http.Json;
-import io.tablecast.http.JsonFields;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.MinVersion;
 import io.tablecast.http.Problem;
@@ -123,24 +122,18 @@ public final class ItemRoutes extends ApiDirectives {
   }
 
   private Route update(Principal principal, UUID id, JsonNode body, Long expectedVersion) {
-    if (!JsonFields.isObject(body)) {
-      return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
-    }
-    List<FieldError> errors = new ArrayList<>();
-    JsonFields fields = new JsonFields(body, FIELDS, errors);
-    String title = fields.text("title");
-    String content = fields.text("content");
-    String status = fields.text("status");
-    UUID categoryId = fields.id("category_id", true);
-    List<String> tags = fields.strings("tags");
-    errors.addAll(Item.validate(title, content, status));
-    errors.addAll(Item.validateTags(tags));
-    if (!errors.isEmpty()) {
-      return invalid(errors);
-    }
-    Item.Changes changes = new Item.Changes(title, content, status, fields.has("category_id"), categoryId, tags);
-    return withCategory(categoryId, category ->
-        command(id, category, (request, reply) -> new Item.Update(changes, principal.actor(), expectedVersion, request, reply)));
+    return fields(body, FIELDS, fields -> {
+      String title = fields.text("title");
+      String content = fields.text("content");
+      String status = fields.text("status");
+      UUID categoryId = fields.id("category_id", true);
+      List<String> tags = fields.strings("tags");
+      fields.check(Item.validate(title, content, status));
+      fields.check(Item.validateTags(tags));
+      Item.Changes changes = new Item.Changes(title, content, status, fields.has("category_id"), categoryId, tags);
+      return whenValid(fields, () -> withCategory(categoryId, category ->
+          command(id, category, (request, reply) -> new Item.Update(changes, principal.actor(), expectedVersion, request, reply))));
+    });
   }
 
   /** An item may only name a category that exists and is not deleted (422), checked on the write side. */
@@ -189,20 +182,15 @@ public final class ItemRoutes extends ApiDirectives {
   // ---- reads ----
 
   private Route find(Principal principal, UUID id, Map<String, String> query) {
-    List<FieldError> errors = new ArrayList<>();
-    boolean includeDeleted = ListParams.bool(query, "include_deleted", errors);
-    long minVersion = MinVersion.parse(query, errors);
-    if (!errors.isEmpty()) {
-      return invalid(errors);
-    }
-    return completeWithFuture(minVersions.read(() -> queries.find(id), ItemView::version, minVersion).thenApply(row -> {
-      HttpResponse response = row
-          .filter(r -> Item.canSee(principal.actor(), r.ownerId(), r.status(), r.deleted()))
-          .filter(r -> !r.deleted() || (includeDeleted && Item.canChange(principal.actor(), r.ownerId())))
-          .map(r -> withETag(Json.response(StatusCodes.OK, r), r.version()))
-          .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "item " + id + " does not exist"));
-      return MinVersion.marked(response, row, ItemView::version, minVersion);
-    }));
+    return readById(query, (includeDeleted, minVersion) ->
+        completeWithFuture(minVersions.read(() -> queries.find(id), ItemView::version, minVersion).thenApply(row -> {
+          HttpResponse response = row
+              .filter(r -> Item.canSee(principal.actor(), r.ownerId(), r.status(), r.deleted()))
+              .filter(r -> !r.deleted() || (includeDeleted && Item.canChange(principal.actor(), r.ownerId())))
+              .map(r -> withETag(Json.response(StatusCodes.OK, r), r.version()))
+              .orElseGet(() -> Problem.response(StatusCodes.NOT_FOUND, "item " + id + " does not exist"));
+          return MinVersion.marked(response, row, ItemView::version, minVersion);
+        })));
   }
 
   /**

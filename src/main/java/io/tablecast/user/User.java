@@ -7,8 +7,6 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import akka.persistence.typed.javadsl.ReplyEffect;
@@ -39,6 +37,7 @@ import java.util.regex.Pattern;
 public final class User extends Aggregate<User.Command, User.Event, User.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "User");
+  private static final Kind<Command, State> KIND = new Kind<>(ENTITY_TYPE_KEY, "user", State.EMPTY, Accepted::new);
   /**
    * Every user event carries the one tag {@code user-0}: the users table has a unique index on the
    * email of live users, which holds only if a deletion is applied before a later registration of
@@ -132,16 +131,6 @@ public final class User extends Aggregate<User.Command, User.Event, User.State> 
 
     static final State EMPTY = new State(null, null, null, null, List.of(), false, null, null, null, 0, false, 0);
 
-    @Override
-    public boolean exists() {
-      return id != null;
-    }
-
-    @Override
-    public boolean deleted() {
-      return deletedAt != null;
-    }
-
     /** May log in and act: registered, not deleted, not deactivated. */
     public boolean canAct() {
       return exists() && !deleted() && active;
@@ -230,7 +219,7 @@ public final class User extends Aggregate<User.Command, User.Event, User.State> 
   // ---- behavior ----
 
   public static void init(ActorSystem<?> system, Settings settings) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
+    initSharded(system, ENTITY_TYPE_KEY, id -> create(id, settings));
   }
 
   public static Behavior<Command> create(String userId, Settings settings) {
@@ -238,22 +227,7 @@ public final class User extends Aggregate<User.Command, User.Event, User.State> 
   }
 
   private User(String userId, Settings settings, ActorContext<Command> ctx) {
-    super(ENTITY_TYPE_KEY, "user", userId, settings, ctx);
-  }
-
-  @Override
-  public State emptyState() {
-    return State.EMPTY;
-  }
-
-  @Override
-  public Set<String> tagsFor(Event event) {
-    return Set.of(TAG);
-  }
-
-  @Override
-  protected Reply<State> accepted(State state) {
-    return new Accepted(state);
+    super(KIND, userId, Set.of(TAG), settings, ctx);
   }
 
   @Override

@@ -18,14 +18,12 @@ import io.tablecast.aggregate.Reply;
 import io.tablecast.http.ApiDirectives;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Json;
-import io.tablecast.http.JsonFields;
 import io.tablecast.http.Replies;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.Problem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -179,46 +177,42 @@ public final class UserRoutes extends ApiDirectives {
   }
 
   private Route update(Principal principal, UUID id, JsonNode body, Long version, String client) {
-    if (!JsonFields.isObject(body)) {
-      return complete(Problem.response(StatusCodes.BAD_REQUEST, "request body must be a JSON object"));
-    }
-    List<FieldError> errors = new ArrayList<>();
-    JsonFields fields = new JsonFields(body, FIELDS, errors);
-    String fullName = fields.text("full_name");
-    String password = fields.text("password");
-    String currentPassword = fields.text(CURRENT_PASSWORD);
-    Boolean active = fields.bool("is_active");
-    List<String> roles = fields.strings("roles");
-    if (roles != null && roles.isEmpty()) {
-      errors.add(new FieldError("roles", "must be a non-empty list of user, editor, admin"));
-    }
-    errors.addAll(User.validateRoles(roles));
-    errors.addAll(User.validateFullName(fullName));
-    if (password != null) {
-      errors.addAll(User.validatePassword(password));
-    }
-    // One's own password changes only with the current one (a stolen token is not enough); an
-    // admin resetting somebody else's does not know theirs.
-    boolean ownPassword = password != null && principal.is(id);
-    if (fields.has(CURRENT_PASSWORD) && !fields.has("password")) {
-      errors.add(new FieldError(CURRENT_PASSWORD, "goes only with password, to confirm a change of one's own password"));
-    } else if (ownPassword && !fields.has(CURRENT_PASSWORD)) {
-      errors.add(new FieldError(CURRENT_PASSWORD, "is required to change one's own password"));
-    }
-    if (!errors.isEmpty()) {
-      return invalid(errors);
-    }
-    User.Changes changes = new User.Changes(fullName, null, active, roles);
-    if (password == null) {
-      return requestId(request ->
-          respond(accounts.update(id, principal.actor(), changes, null, null, version, request), StatusCodes.OK));
-    }
-    if (!ownPassword) {
-      return withinBudget(client, () -> requestId(request -> respond(
-          accounts.update(id, principal.actor(), changes, password, null, version, request), StatusCodes.OK)));
-    }
-    return changeOwnPassword(principal, client, request ->
-        accounts.update(id, principal.actor(), changes, password, currentPassword, version, request));
+    return fields(body, FIELDS, fields -> {
+      String fullName = fields.text("full_name");
+      String password = fields.text("password");
+      String currentPassword = fields.text(CURRENT_PASSWORD);
+      Boolean active = fields.bool("is_active");
+      List<String> roles = fields.strings("roles");
+      if (roles != null && roles.isEmpty()) {
+        fields.check(List.of(new FieldError("roles", "must be a non-empty list of user, editor, admin")));
+      }
+      fields.check(User.validateRoles(roles));
+      fields.check(User.validateFullName(fullName));
+      if (password != null) {
+        fields.check(User.validatePassword(password));
+      }
+      // One's own password changes only with the current one (a stolen token is not enough); an
+      // admin resetting somebody else's does not know theirs.
+      boolean ownPassword = password != null && principal.is(id);
+      if (fields.has(CURRENT_PASSWORD) && !fields.has("password")) {
+        fields.check(List.of(new FieldError(CURRENT_PASSWORD, "goes only with password, to confirm a change of one's own password")));
+      } else if (ownPassword && !fields.has(CURRENT_PASSWORD)) {
+        fields.check(List.of(new FieldError(CURRENT_PASSWORD, "is required to change one's own password")));
+      }
+      User.Changes changes = new User.Changes(fullName, null, active, roles);
+      return whenValid(fields, () -> {
+        if (password == null) {
+          return requestId(request ->
+              respond(accounts.update(id, principal.actor(), changes, null, null, version, request), StatusCodes.OK));
+        }
+        if (!ownPassword) {
+          return withinBudget(client, () -> requestId(request -> respond(
+              accounts.update(id, principal.actor(), changes, password, null, version, request), StatusCodes.OK)));
+        }
+        return changeOwnPassword(principal, client, request ->
+            accounts.update(id, principal.actor(), changes, password, currentPassword, version, request));
+      });
+    });
   }
 
   /**
