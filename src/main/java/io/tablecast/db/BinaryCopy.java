@@ -17,15 +17,14 @@ import org.postgresql.copy.CopyIn;
 /**
  * New rows for one table in PostgreSQL's binary COPY format, sent as one {@code COPY ... FROM
  * STDIN}: PostgreSQL neither parses SQL nor binds parameters per row, and the driver encodes less.
- * Measured against the multi-row INSERT the driver rewrites a batch into (item rows, primary and
- * unique keys): 5.7–6.1 instead of 9.8–11.3 µs of PostgreSQL's CPU and a third of the driver's.
+ * It costs PostgreSQL and the driver less per row than the multi-row INSERT the driver rewrites a
+ * batch into (performance.md).
  * Fields are written in the column order given, each row with exactly as many as there are columns.
  * The rows are encoded into an array that grows to 64 KB, then into more arrays of 64 KB, integers
  * a whole at a time (not byte by byte through a synchronized stream), and sent from them without
- * another copy. Not one array grown to any size: a batch of 5,000 item rows is about 850 KB, and
- * an array of half a heap region or more (512 KB with the benchmark's 512 MB heap) is a humongous
- * object to G1, allocated straight into the old generation, where each one asked for a concurrent
- * marking cycle during a rebuild.
+ * another copy. Not one array grown to any size: a batch of item rows is hundreds of kilobytes,
+ * and an array of half a heap region or more is a humongous object to G1, allocated straight into
+ * the old generation, where each one asked for a concurrent marking cycle during a rebuild.
  */
 public final class BinaryCopy {
   private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};

@@ -33,9 +33,9 @@ import java.util.concurrent.TimeUnit;
  * started later recovers the event like any other. Should the id have events after all, the
  * journal's primary key refuses sequence number 1, the write fails and nothing is overwritten.
  *
- * <p>Starting an entity only to persist one event took about a third of the service's CPU per
- * item create under Cluster Sharding (the shard's messages, the entity's set-up and recovery, and
- * then its memory until it is passivated); see the README's Performance section.
+ * <p>Starting an entity only to persist one event is a large share of a create's cost under
+ * Cluster Sharding: the shard's messages, the entity's set-up and recovery, and then its memory
+ * until it is passivated.
  */
 public final class FirstEvents implements Extension {
   private static final ExtensionId<FirstEvents> ID =

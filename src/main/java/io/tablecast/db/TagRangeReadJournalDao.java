@@ -31,15 +31,13 @@ import slick.jdbc.SimpleJdbcAction;
  * range it asks for, not the size of the tag. The library's query bounds only the journal's
  * {@code ordering}; PostgreSQL's plan for the prepared statement then often merge-joins with the
  * whole of the tag's {@code (tag, event_id)} index from its first entry: every poll of a live
- * projection read all of its tag's events so far (17.7 ms per poll at 51,000 events per tag,
- * growing with the journal). Bounding {@code event_id} as well starts both index scans at the
+ * projection read all of its tag's events so far, a cost growing with the journal. Bounding {@code event_id} as well starts both index scans at the
  * offset, whatever the plan. Same rows, same order, same deserialization.
  *
  * <p>A poll whose range is empty asks the database nothing. Every eventsByTag stream polls each
  * {@code refresh-interval}, and once caught up the library asks again for the range after the
- * journal's highest position, which is empty until something new is written: a quiet node
- * spent about 16% of a core of PostgreSQL's and 18% of its own on these polls (12 projection
- * instances, 50 ms apart).
+ * journal's highest position, which is empty until something new is written: a quiet node spent
+ * a noticeable share of a core, its own and PostgreSQL's, on these polls.
  */
 public final class TagRangeReadJournalDao extends DefaultReadJournalDao {
   static final String EVENTS_BY_TAG =

