@@ -54,8 +54,8 @@ public final class Tablecast {
   private static final Logger log = LoggerFactory.getLogger(Tablecast.class);
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
-  /** The features every node runs, in start order (a feature starts after those whose services it requires). */
-  public static final List<Feature> FEATURES = List.of(new UserFeature(), new CategoryFeature(), new ItemFeature());
+  /** The features every node runs, in the order the admin API lists their projections. */
+  public static final List<Feature> FEATURES = List.of(new ItemFeature(), new UserFeature(), new CategoryFeature());
 
   /** Every projection, each owning the read tables of db/read/&lt;name&gt;. */
   public static final List<ReadProjection<?>> PROJECTIONS =

@@ -6,7 +6,7 @@ import io.tablecast.Node;
 import io.tablecast.projection.ReadProjection;
 import java.util.List;
 
-/** Categories: the Category entity, the categories projection, /api/categories; offers {@link Categories} to items. */
+/** Categories: the Category entity, the categories projection, /api/categories. */
 public final class CategoryFeature implements Feature {
 
   @Override
@@ -18,7 +18,6 @@ public final class CategoryFeature implements Feature {
   public Route start(Node node) {
     Category.init(node.system(), node.settings());
     Categories categories = new Categories(node.system(), node.settings(), node.reservations());
-    node.provide(Categories.class, categories);
     return new CategoryRoutes(node.system(), node.settings(), categories, new CategoryQueries(node.database().dataSource()))
         .routes();
   }

@@ -23,6 +23,6 @@ public final class ItemFeature implements Feature {
     CategoryDetacher.start(node.system(), node.settings(), node.database().dataSource());
     return new ItemRoutes(node.system(), node.settings(), node.metrics(), new ItemQueries(node.database().dataSource()),
         new ItemHistory(node.system(), node.settings().queries().history(), node.database().dataSource()),
-        node.require(Categories.class), new CategoryQueries(node.database().dataSource())).routes();
+        new Categories(node.system(), node.settings(), node.reservations()), new CategoryQueries(node.database().dataSource())).routes();
   }
 }
