@@ -13,9 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Measurements implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   /**
-   * How often the lag probe asks for its new item: the lag's resolution. Polled every 2 ms, its gets
-   * cost about a fifth of the CPU of the creates it watched (service and PostgreSQL 1,021-1,263 µs
-   * per create with them, 903-942 µs without, in runs of 12-02).
+   * How often the lag probe asks for its new item: the lag's resolution. Polled much more often, its
+   * gets took a noticeable share of the CPU of the creates it watched.
    */
   private static final Duration LAG_POLL = Duration.ofMillis(10);
 

@@ -7,42 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
-import com.typesafe.config.ConfigFactory;
-import io.tablecast.Settings;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import io.tablecast.aggregate.Actor;
 import io.tablecast.aggregate.Rejection;
 import io.tablecast.aggregate.Reply;
+import io.tablecast.support.AggregateTestKit;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Item aggregate on its own: given commands, expect events, state and replies. */
-class ItemTest {
-  private static ActorTestKit testKit;
-  private static Settings settings;
+class ItemTest extends AggregateTestKit {
 
   private final UUID id = UUID.randomUUID();
   private EventSourcedBehaviorTestKit<Item.Command, Item.Event, Item.State> item;
-
-  @BeforeAll
-  static void startTestKit() {
-    var config = ConfigFactory.parseString("akka.actor.provider = local")
-        .withFallback(EventSourcedBehaviorTestKit.config())
-        .withFallback(ConfigFactory.load());
-    testKit = ActorTestKit.create(config);
-    settings = Settings.from(config);
-  }
-
-  @AfterAll
-  static void stopTestKit() {
-    testKit.shutdownTestKit();
-  }
 
   @BeforeEach
   void newItem() {

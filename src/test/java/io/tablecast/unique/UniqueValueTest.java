@@ -4,38 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import com.typesafe.config.ConfigFactory;
-import io.tablecast.Settings;
+import io.tablecast.support.AggregateTestKit;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** One reservation: granted once, fenced take-overs, confirm and release only by the owner. */
-class UniqueValueTest {
-  private static ActorTestKit testKit;
-  private static Settings settings;
+class UniqueValueTest extends AggregateTestKit {
 
   private final UUID a = UUID.randomUUID();
   private final UUID b = UUID.randomUUID();
   private EventSourcedBehaviorTestKit<UniqueValue.Command, UniqueValue.Event, UniqueValue.State> value;
-
-  @BeforeAll
-  static void startTestKit() {
-    var config = ConfigFactory.parseString("akka.actor.provider = local")
-        .withFallback(EventSourcedBehaviorTestKit.config())
-        .withFallback(ConfigFactory.load());
-    testKit = ActorTestKit.create(config);
-    settings = Settings.from(config);
-  }
-
-  @AfterAll
-  static void stopTestKit() {
-    testKit.shutdownTestKit();
-  }
 
   @BeforeEach
   void newValue() {

@@ -5,27 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
-import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
-import com.typesafe.config.ConfigFactory;
-import io.tablecast.Settings;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import io.tablecast.aggregate.Actor;
 import io.tablecast.aggregate.Rejection;
 import io.tablecast.aggregate.Reply;
+import io.tablecast.support.AggregateTestKit;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The User aggregate on its own: given commands from someone, expect events, state and replies. */
-class UserTest {
-  private static ActorTestKit testKit;
-  private static Settings settings;
+class UserTest extends AggregateTestKit {
 
   private final UUID id = UUID.randomUUID();
   private final Actor self = new Actor(id, false, false);
@@ -33,20 +27,6 @@ class UserTest {
   private final Actor editor = new Actor(UUID.randomUUID(), true, false);
   private final Actor admin = new Actor(UUID.randomUUID(), false, true);
   private EventSourcedBehaviorTestKit<User.Command, User.Event, User.State> user;
-
-  @BeforeAll
-  static void startTestKit() {
-    var config = ConfigFactory.parseString("akka.actor.provider = local")
-        .withFallback(EventSourcedBehaviorTestKit.config())
-        .withFallback(ConfigFactory.load());
-    testKit = ActorTestKit.create(config);
-    settings = Settings.from(config);
-  }
-
-  @AfterAll
-  static void stopTestKit() {
-    testKit.shutdownTestKit();
-  }
 
   @BeforeEach
   void newUser() {
