@@ -160,4 +160,59 @@ class UserTest extends AggregateTestKit {
     assertTrue(other.<User.Holds>runCommand(r -> new User.StillHolds("bo@example.com", r)).reply().holds());
     assertFalse(other.<User.Holds>runCommand(r -> new User.StillHolds("al@example.com", r)).reply().holds());
   }
+
+  @Test
+  void aVoidedUserCanNeverRegisterNorBeAskedAnythingElse() {
+    user.<User.Holds>runCommand(r -> new User.StillHolds("ada@example.com", r));
+    assertFalse(user.<User.Holds>runCommand(r -> new User.StillHolds("ada@example.com", r)).reply().holds());
+    assertEquals(Rejection.NOT_FOUND, rejection(run(r -> new User.Get(admin, r)).reply()));
+    assertEquals(Rejection.FORBIDDEN, rejection(run(r -> new User.Get(other, r)).reply()));
+  }
+
+  @Test
+  void aDeletedUserRejectsChangesFromWhoMayMakeThemAndForbidsOthers() {
+    registered();
+    run(r -> new User.Delete(admin, null, null, r));
+    assertEquals(Rejection.DELETED, rejection(run(r -> new User.Delete(self, null, null, r)).reply()));
+    assertEquals(Rejection.FORBIDDEN, rejection(run(r -> new User.Delete(other, null, null, r)).reply()));
+    assertEquals(Rejection.FORBIDDEN,
+        rejection(run(r -> new User.Update(changes("X", null, null, null), other, null, null, r)).reply()));
+    assertEquals(Rejection.DELETED,
+        rejection(run(r -> new User.Update(changes("X", null, null, null), admin, null, null, r)).reply()));
+  }
+
+  @Test
+  void anUpdateThatBreaksARuleIsInvalidAndPersistsNothing() {
+    registered();
+    var blank = run(r -> new User.Update(changes(" ", null, null, null), self, null, null, r));
+    assertEquals(Rejection.INVALID, rejection(blank.reply()));
+    assertTrue(blank.hasNoEvents());
+    var badRole = run(r -> new User.Update(changes(null, null, null, List.of("boss")), admin, null, null, r));
+    assertEquals(Rejection.INVALID, rejection(badRole.reply()));
+    assertEquals(Rejection.FORBIDDEN,
+        rejection(run(r -> new User.Update(changes(null, null, null, List.of("admin")), self, null, null, r)).reply()));
+  }
+
+  @Test
+  void emailsAreTrimmedLowerCasedAndChecked() {
+    assertEquals("ada@example.com", User.normalizeEmail("  Ada@Example.COM "));
+    assertEquals(null, User.normalizeEmail(null));
+    assertEquals(List.of(), User.validateEmail("ada@example.com"));
+    assertEquals("email", User.validateEmail(null).get(0).field());
+    assertEquals("email", User.validateEmail("no-at-sign").get(0).field());
+    assertEquals("email", User.validateEmail("a".repeat(User.MAX_EMAIL_LENGTH) + "@example.com").get(0).field());
+  }
+
+  @Test
+  void passwordsAndNamesHaveTheirBounds() {
+    assertEquals("password", User.validatePassword(null).get(0).field());
+    assertEquals("password", User.validatePassword("x".repeat(User.MIN_PASSWORD_LENGTH - 1)).get(0).field());
+    assertEquals(List.of(), User.validatePassword("x".repeat(User.MIN_PASSWORD_LENGTH)));
+    assertEquals(List.of(), User.validatePassword("x".repeat(User.MAX_PASSWORD_LENGTH)));
+    assertEquals("password", User.validatePassword("x".repeat(User.MAX_PASSWORD_LENGTH + 1)).get(0).field());
+    assertEquals(List.of(), User.validateFullName(null));
+    assertEquals(List.of(), User.validateFullName("x".repeat(User.MAX_NAME_LENGTH)));
+    assertEquals("full_name", User.validateFullName("x".repeat(User.MAX_NAME_LENGTH + 1)).get(0).field());
+    assertEquals("full_name", User.validateFullName("  ").get(0).field());
+  }
 }
