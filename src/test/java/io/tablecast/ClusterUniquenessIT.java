@@ -1,25 +1,18 @@
 package io.tablecast;
 
-import static io.tablecast.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
-import com.zaxxer.hikari.HikariDataSource;
 import io.tablecast.support.Api;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +24,7 @@ class ClusterUniquenessIT {
   @Test
   void concurrentRegistrationsThroughTwoNodesCreateOneUser() throws Exception {
     try (TestNode a = TestNode.start(first, Users.ADMIN_CONFIG)) {
-      Map<String, Object> joining = new HashMap<>(Users.ADMIN_CONFIG);
-      joining.put("tablecast.database.url", ((HikariDataSource) a.node.database().dataSource()).getJdbcUrl());
-      joining.put("akka.cluster.seed-nodes", List.of(Cluster.get(a.node.system()).selfMember().address().toString()));
-      joining.put("tablecast.cluster.join-self", false);
-      try (TestNode b = TestNode.start(second, joining)) {
-        eventually(Duration.ofSeconds(30), () -> StreamSupport.stream(
-                Cluster.get(a.node.system()).state().getMembers().spliterator(), false)
-            .filter(m -> m.status().equals(MemberStatus.up())).count(), n -> n == 2);
+      try (TestNode b = TestNode.startJoining(second, a, Users.ADMIN_CONFIG)) {
 
         // Warm up: shards allocated and entities reachable from both nodes before the race.
         Users.register(a.api, Users.uniqueEmail("warm-a"));

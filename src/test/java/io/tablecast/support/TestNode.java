@@ -1,11 +1,17 @@
 package io.tablecast.support;
 
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.zaxxer.hikari.HikariDataSource;
 import io.tablecast.Tablecast;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 
 /** A whole Tablecast node in this JVM, on its own embedded PostgreSQL and free ports. */
 public final class TestNode implements AutoCloseable {
@@ -40,6 +46,22 @@ public final class TestNode implements AutoCloseable {
   private Api admin;
 
   /** The API as the bootstrap admin of {@link Users#ADMIN_CONFIG} (the node must have been started with it). */
+  /**
+   * A second node on {@code first}'s database that joins {@code first}'s cluster (with {@code extra}
+   * settings), returned once both are Up.
+   */
+  public static TestNode startJoining(Path dataDir, TestNode first, Map<String, Object> extra) throws Exception {
+    Map<String, Object> joining = new HashMap<>(extra);
+    joining.put("tablecast.database.url", ((HikariDataSource) first.node.database().dataSource()).getJdbcUrl());
+    joining.put("akka.cluster.seed-nodes", List.of(Cluster.get(first.node.system()).selfMember().address().toString()));
+    joining.put("tablecast.cluster.join-self", false);
+    TestNode second = start(dataDir, joining);
+    Eventually.eventually(Duration.ofSeconds(30), () -> StreamSupport.stream(
+            Cluster.get(first.node.system()).state().getMembers().spliterator(), false)
+        .filter(m -> m.status().equals(MemberStatus.up())).count(), n -> n == 2);
+    return second;
+  }
+
   public synchronized Api admin() {
     if (admin == null) {
       admin = Users.admin(api);

@@ -1,20 +1,11 @@
 package io.tablecast.user;
 
-import static io.tablecast.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
-import com.zaxxer.hikari.HikariDataSource;
 import io.tablecast.support.Api;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,14 +20,7 @@ class TokenRevocationClusterIT {
   @Test
   void aPasswordChangeThroughOneNodeEndsEarlierTokensOnBoth() throws Exception {
     try (TestNode a = TestNode.start(first, Users.ADMIN_CONFIG)) {
-      Map<String, Object> joining = new HashMap<>(Users.ADMIN_CONFIG);
-      joining.put("tablecast.database.url", ((HikariDataSource) a.node.database().dataSource()).getJdbcUrl());
-      joining.put("akka.cluster.seed-nodes", List.of(Cluster.get(a.node.system()).selfMember().address().toString()));
-      joining.put("tablecast.cluster.join-self", false);
-      try (TestNode b = TestNode.start(second, joining)) {
-        eventually(Duration.ofSeconds(30), () -> StreamSupport.stream(
-                Cluster.get(a.node.system()).state().getMembers().spliterator(), false)
-            .filter(m -> m.status().equals(MemberStatus.up())).count(), n -> n == 2);
+      try (TestNode b = TestNode.startJoining(second, a, Users.ADMIN_CONFIG)) {
 
         String email = Users.uniqueEmail("two-nodes");
         String id = Users.register(a.api, email).get("id").asText();
