@@ -5,6 +5,7 @@ import io.tablecast.Settings;
 import io.tablecast.db.Database;
 import io.tablecast.db.Migrations;
 import io.tablecast.item.Item;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ public final class BenchCommand implements Callable<Integer> {
   private static final String ADMIN_EMAIL = "bench-admin@tablecast.invalid";
   /** Alternating steps of creates and raw inserts the command ratio is taken from. */
   private static final int ROUNDS = 2;
+  /** Clients of the update-item load: many fewer than its working set of items, so that they rarely meet on one item. */
+  private static final int UPDATE_CLIENTS = 16;
 
   @Option(names = "--quick", description = "Small sizes and short runs (under 2 minutes).")
   boolean quick;
@@ -61,6 +64,11 @@ public final class BenchCommand implements Callable<Integer> {
       "One more option for the JVM of the service it starts (repeatable; not with --url; write it with =, e.g.",
       "--service-jvm-option=-XX:MaxGCPauseMillis=20)."})
   List<String> serviceJvmOptions = List.of();
+
+  @Option(names = "--service-jar", paramLabel = "<jar>", description = {
+      "Run the service from this jar (another build of Tablecast) instead of this one: the same benchmark",
+      "then measures two builds (not with --url)."})
+  Path serviceJar;
 
   @Option(names = "--keep-data", description = "Keep the temporary data directory (database, service log) after a successful run.")
   boolean keepData;
@@ -98,6 +106,12 @@ public final class BenchCommand implements Callable<Integer> {
     Duration step = Duration.ofSeconds(seconds != null ? seconds : quick ? 4 : 20);
     WarmUp warmUp = new WarmUp(step.dividedBy(2),
         warmUpSeconds != null ? Duration.ofSeconds(warmUpSeconds) : step.multipliedBy(quick ? 2 : 24));
+    if (url != null && serviceJar != null) {
+      throw new ParameterException(spec.commandLine(), "--service-jar starts a service: not with --url");
+    }
+    if (serviceJar != null && !Files.isRegularFile(serviceJar)) {
+      throw new ParameterException(spec.commandLine(), "--service-jar: no such file: " + serviceJar);
+    }
     if (url != null) {
       if (databaseUrl == null || databaseUrl.isBlank()) {
         throw new ParameterException(spec.commandLine(), "--url needs the node's database: --database-url or DATABASE_URL");
@@ -143,7 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
           "DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "DATABASE_PASSWORD", db.password(),
           "DATA_DIR", dir.toString(), "ADMIN_EMAIL", ADMIN_EMAIL, "ADMIN_PASSWORD", adminPassword);
       CatchUp catchUp = CatchUp.watch(db.dataSource(), "items-g1", Item.TAG_PREFIX);
-      try (ServiceProcess service = ServiceProcess.start(env, serviceHeap, serviceJvmOptions, dir.resolve("service.log"));
+      try (ServiceProcess service = ServiceProcess.start(env, serviceHeap, serviceJvmOptions, serviceJar, dir.resolve("service.log"));
           Measurements m = new Measurements(service.url, ADMIN_EMAIL, adminPassword)) {
         report.catchUp(eventCount, catchUp.await(Duration.ofMinutes(30)));
         MachineCost cost = new MachineCost(Optional.of(service.handle()), Optional.of(dir.resolve("postgres")));
@@ -223,6 +237,15 @@ public final class BenchCommand implements Callable<Integer> {
     report.put("lag_p99_ms", Stats.of(lags).percentileMs(99));
     report.put("raw_inserts_per_s", Load.Result.of(raws).perSecond());
     report.ratio("command_ratio", "commands_per_s", "raw_inserts_per_s");
+
+    // A command to an existing entity: the path of a PATCH (authentication, the aggregate's decision, the persist).
+    Load.Operation update = m.updateItem(ids);
+    report.warmUp("update-item c=" + UPDATE_CLIENTS, m.warmUp(warmUp, UPDATE_CLIENTS, update));
+    MachineCost.Measured<Load.Result> updating = cost.measure(() -> m.load(UPDATE_CLIENTS, step, update));
+    Load.Result updates = updating.result();
+    report.table("update-item c=" + UPDATE_CLIENTS, updates, cost.perOperation(updating, updates.latency().count()));
+    report.put("updates_per_s", updates.perSecond());
+    report.put("update_p99_ms", updates.latency().percentileMs(99));
   }
 
   /** --url: the node is running; the catch-up is timed from resuming its paused items projection over the seed. */

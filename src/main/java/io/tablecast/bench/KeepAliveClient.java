@@ -58,6 +58,10 @@ final class KeepAliveClient implements AutoCloseable {
     return send("POST", path, headers, json);
   }
 
+  Response patch(String path, Map<String, String> headers, String json) throws IOException {
+    return send("PATCH", path, headers, json);
+  }
+
   private Response send(String method, String path, Map<String, String> headers, String json) throws IOException {
     Connection connection = mine.get();
     if (connection == null || connection.closed) {

@@ -27,15 +27,19 @@ final class ServiceProcess implements AutoCloseable {
     this.managementPort = managementPort;
   }
 
-  /** {@code jvmOptions}: more options for the service's JVM, after its {@code -Xmx}. */
-  static ServiceProcess start(Map<String, String> env, String maxHeap, List<String> jvmOptions, Path log)
+  /**
+   * {@code jvmOptions}: more options for the service's JVM, after its {@code -Xmx}; {@code jar}: another
+   * build's jar to run the service from, or null for this one.
+   */
+  static ServiceProcess start(Map<String, String> env, String maxHeap, List<String> jvmOptions, Path jar, Path log)
       throws IOException, InterruptedException {
     int http = freePort();
     int management = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap));
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tablecast.Main", "serve"));
+    String classpath = jar != null ? jar.toAbsolutePath().toString() : System.getProperty("java.class.path");
+    command.addAll(List.of("-cp", classpath, "io.tablecast.Main", "serve"));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     pb.environment().put("HTTP_PORT", Integer.toString(http));

@@ -25,7 +25,7 @@ class BenchSmokeIT {
   private static final List<String> POSITIVE = List.of(
       "commands_per_s", "command_p50_ms", "command_p99_ms", "raw_inserts_per_s", "command_ratio",
       "batch_inserts_per_s", "get_p99_ms", "list_p99_ms",
-      "lag_p99_ms", "heap_peak_mb");
+      "lag_p99_ms", "heap_peak_mb", "updates_per_s", "update_p99_ms");
 
   @TempDir Path dataDir;
 
