@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which packages may use which. Features (item, category, user) use each other only through a
- * declared seam; the kernel and the shared machinery use no feature's aggregate; nothing in the
- * service uses the benchmarks.
+ * declared seam; the kernel and the shared machinery (HTTP and authentication included) use no
+ * feature; nothing in the service uses the benchmarks.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
@@ -35,7 +35,7 @@ class ArchitectureTest {
   @Test
   void categoriesAndUsersUseNoOtherFeature() {
     noClasses().that().resideInAPackage("io.tablecast.category..")
-        .should().dependOnClassesThat().resideInAPackage("io.tablecast.item..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.tablecast.item..", "io.tablecast.user..")
         .check(classes);
     noClasses().that().resideInAPackage("io.tablecast.user..")
         .should().dependOnClassesThat().resideInAnyPackage("io.tablecast.item..", "io.tablecast.category..")
@@ -54,11 +54,20 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /** Routes learn who sends a request from http/Authentication, which asks the users feature through an interface. */
+  @Test
+  void itemsUseNoUsers() {
+    noClasses().that().resideInAPackage("io.tablecast.item..")
+        .should().dependOnClassesThat().resideInAPackage("io.tablecast.user..")
+        .check(classes);
+  }
+
   @Test
   void theKernelAndTheSharedMachineryUseNoFeature() {
     noClasses().that().resideInAnyPackage("io.tablecast.aggregate..", "io.tablecast.projection..", "io.tablecast.db..",
-            "io.tablecast.unique..", "io.tablecast.metrics..", "io.tablecast.cluster..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.tablecast.item..", "io.tablecast.category..")
+            "io.tablecast.unique..", "io.tablecast.metrics..", "io.tablecast.cluster..", "io.tablecast.http..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("io.tablecast.item..", "io.tablecast.category..", "io.tablecast.user..")
         .check(classes);
   }
 }
