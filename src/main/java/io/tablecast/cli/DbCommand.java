@@ -173,17 +173,18 @@ public final class DbCommand implements Callable<Integer> {
       if (projection == null && target == null) {
         return migrateAll(database, out);
       }
-      for (Histories.History h : histories) {
-        if (!h.registered()) {
-          new GenerationRegistry(database.dataSource()).live(projection); // registers generation 1
-        }
-        report(h, h.flyway().migrate().migrationsExecuted, out);
-      }
-      if (projection != null) {
-        new ReadViews(database.dataSource()).publish(projection.name(), new GenerationRegistry(database.dataSource()).live(projection));
-      } else {
+      if (projection == null) {
+        report(histories.get(0), histories.get(0).flyway().migrate().migrationsExecuted, out);
         out.println("read tables: not migrated (--target migrates one history: the journal, or --projection NAME's)");
+        return ExitCodes.OK;
       }
+      GenerationRegistry generations = new GenerationRegistry(database.dataSource());
+      int live = generations.live(projection); // registers generation 1 if there is none
+      for (Histories.History h : Histories.read(database.dataSource(), projection)) {
+        Histories.History limited = target == null ? h : h.upTo(target);
+        report(limited, limited.flyway().migrate().migrationsExecuted, out);
+      }
+      new ReadViews(database.dataSource()).publish(projection.name(), live);
       return ExitCodes.OK;
     }
 

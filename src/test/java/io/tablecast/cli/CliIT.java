@@ -210,7 +210,7 @@ class CliIT {
     assertEquals(0, run("db", "migrate", "--target", "latest").exit());
     Run items = run("db", "migrate", "--projection", "items", "--target", "2");
     assertEquals(0, items.exit(), items.toString());
-    assertTrue(items.out().contains("read items generation 1 (not registered yet): 2 migration(s) applied, now at 2"), items.out());
+    assertTrue(items.out().contains("read items generation 1 (live): 2 migration(s) applied, now at 2"), items.out());
     assertEquals("2", Tables.text(db, "SELECT max(version::int)::text FROM items_g1.flyway_schema_history"));
     assertEquals(0, Tables.count(db, "SELECT count(*) FROM pg_namespace WHERE nspname IN ('users_g1', 'categories_g1')"));
     String itemsHistory = section(run("db", "history"), "read items generation 1 (live)");
