@@ -88,30 +88,24 @@ public final class DbCommand implements Callable<Integer> {
         database = Database.open(Settings.from(ConfigFactory.load()));
         database.dataSource().getConnection().close();
       } catch (Exception e) {
-        spec.commandLine().getErr().println("error: cannot open the database: " + e);
-        spec.commandLine().getErr().flush();
-        return ExitCodes.UNAVAILABLE;
+        return error("cannot open the database: " + e, ExitCodes.UNAVAILABLE);
       }
       try (database) {
         return run(database, out);
       } catch (ParameterException e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-        spec.commandLine().getErr().flush();
-        return ExitCodes.USAGE;
+        return error(e.getMessage(), ExitCodes.USAGE);
       } catch (Exception e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-        spec.commandLine().getErr().flush();
-        return faultCode();
+        return error(e.getMessage(), faultCode());
       } finally {
         out.flush();
       }
     }
 
-    /** Refused, with the reason on stderr. */
-    int refuse(String reason) {
+    /** Says why on stderr; returns the exit code. */
+    int error(String reason, int exitCode) {
       spec.commandLine().getErr().println("error: " + reason);
       spec.commandLine().getErr().flush();
-      return ExitCodes.REFUSED;
+      return exitCode;
     }
   }
 
@@ -160,7 +154,8 @@ public final class DbCommand implements Callable<Integer> {
         }
       } else {
         if (Histories.journal(database.dataSource()).flyway().info().pending().length > 0) {
-          return refuse("the journal has pending migrations: migrate it first (db migrate --target V, or db migrate)");
+          return error("the journal has pending migrations: migrate it first (db migrate --target V, or db migrate)",
+              ExitCodes.REFUSED);
         }
         histories.addAll(Histories.read(database.dataSource(), projection));
       }
@@ -239,8 +234,8 @@ public final class DbCommand implements Callable<Integer> {
             out.println("-- First creates schema " + h.schema() + " if missing, and its history table "
                 + h.schema() + "." + h.flyway().getConfiguration().getTable() + ".");
           }
-          out.println("-- Each migration runs in its own transaction, search_path " + h.schema()
-              + ", and is recorded in " + h.schema() + "." + h.flyway().getConfiguration().getTable() + ".");
+          out.println("-- Each migration runs in its own transaction with " + h.schema()
+              + " first on the search_path, and is recorded in " + h.schema() + "." + h.flyway().getConfiguration().getTable() + ".");
           out.println();
           for (MigrationInfo m : pending) {
             out.println("-- " + h.label() + ", schema " + h.schema() + ": V" + m.getVersion() + " " + m.getDescription()

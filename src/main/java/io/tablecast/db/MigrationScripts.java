@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.text.SimpleDateFormat;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,10 +62,10 @@ public final class MigrationScripts {
     return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
-  /** Flyway's built-in placeholders, then the configured ones over them; names case-insensitive. */
+  /** Flyway's built-in placeholders, then the configured ones over them. */
   static Map<String, String> placeholders(Configuration configuration, MigrationInfo migration, Connection connection)
       throws SQLException {
-    Map<String, String> values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    Map<String, String> values = new HashMap<>();
     String flyway = "flyway" + configuration.getPlaceholderSeparator();
     String defaultSchema = configuration.getDefaultSchema() != null ? configuration.getDefaultSchema()
         : configuration.getSchemas().length > 0 ? configuration.getSchemas()[0]
@@ -83,7 +84,10 @@ public final class MigrationScripts {
     return values;
   }
 
-  static String replacePlaceholders(String script, Map<String, String> values, Configuration configuration) {
+  /** Replaces each placeholder by its value, looked up whatever the case of its name. */
+  static String replacePlaceholders(String script, Map<String, String> placeholders, Configuration configuration) {
+    Map<String, String> values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    values.putAll(placeholders);
     Pattern placeholder = Pattern.compile(
         Pattern.quote(configuration.getPlaceholderPrefix()) + "(.*?)" + Pattern.quote(configuration.getPlaceholderSuffix()),
         Pattern.DOTALL);
