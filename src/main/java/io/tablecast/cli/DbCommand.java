@@ -43,22 +43,27 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Alembic → Tablecast: upgrade = db migrate; upgrade <rev> = db migrate --target V [--projection NAME];",
-      "upgrade --sql = db migrate --dry-run; current = db info; history -v = db history; check = db check;",
-      "stamp = db baseline; downgrade = projections switch NAME --generation G (read tables are rebuilt, not undone).",
+      "Alembic -> Tablecast:",
+      "  upgrade          = db migrate",
+      "  upgrade <rev>    = db migrate --target V [--projection NAME]",
+      "  upgrade --sql    = db migrate --dry-run",
+      "  current          = db info;   history -v = db history;   check = db check",
+      "  stamp            = db baseline --version V",
+      "  downgrade        = projections switch NAME --generation G (read tables are",
+      "                     rebuilt, not undone)",
       "",
       "Examples:",
       "  DATABASE_URL=jdbc:postgresql://db:5432/tablecast tablecast db info",
-      "  tablecast db migrate --dry-run > pending.sql   # what would run, where; changes nothing",
+      "  tablecast db migrate --dry-run > pending.sql  # what would run; no change",
       "  tablecast db migrate",
-      "  tablecast db migrate --target 6                # the journal up to V6 and no further",
+      "  tablecast db migrate --target 6               # the journal up to V6 only",
       "  tablecast db migrate --projection items --target 3",
-      "  tablecast db check || echo something to do     # pending, checksum mismatch, or a rebuild needed",
+      "  tablecast db check || echo something to do    # pending, checksum, rebuild",
       "  tablecast db history",
-      "  tablecast db baseline --version 4   # an existing journal created outside Flyway",
+      "  tablecast db baseline --version 4   # a journal created outside Flyway",
       "",
-      "Exit codes: 0 done (check: nothing to do); 1 refused, failed or invalid (check: something to do);",
-      "2 usage; 3 database unreachable (check: also any fault)."
+      "Exit codes: 0 done (check: nothing to do); 1 refused, failed or invalid",
+      "(check: something to do); 2 usage; 3 database unreachable (check: any fault)."
     })
 public final class DbCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -117,10 +122,11 @@ public final class DbCommand implements Callable<Integer> {
 
   @Command(name = "migrate", mixinStandardHelpOptions = true,
       description = {
-        "Apply pending migrations: the journal, then every kept generation; point the read views at the live ones.",
-        "With --target, one history only (the journal's, or --projection NAME's generations), up to V and no further.",
-        "With --dry-run, print the SQL of every pending migration, in order, under a header naming its history,",
-        "schema, version and description, and change nothing."
+        "Apply pending migrations: the journal, then every kept generation; point the",
+        "read views at the live ones. With --target, one history only (the journal's,",
+        "or --projection NAME's generations), up to V and no further. With --dry-run,",
+        "print the SQL of every pending migration, in order, under a header naming its",
+        "history, schema, version and description, and change nothing."
       })
   static final class Migrate extends DbWork {
     @Option(names = "--target", paramLabel = "V",
@@ -272,8 +278,9 @@ public final class DbCommand implements Callable<Integer> {
 
   @Command(name = "history", mixinStandardHelpOptions = true,
       description = {
-        "Every migration of every history, applied or pending: description, checksum, when it ran and for how long,",
-        "its script (Alembic's history -v). A checksum that differs from this release's is shown with both."
+        "Every migration of every history, applied or pending: description, checksum,",
+        "when it ran and for how long, its script (Alembic's history -v). A checksum",
+        "that differs from this release's script is shown with both."
       })
   static final class History extends DbWork {
     @Override
@@ -302,9 +309,10 @@ public final class DbCommand implements Callable<Integer> {
 
   @Command(name = "check", mixinStandardHelpOptions = true,
       description = {
-        "Exit 1 when something needs doing, one line each: a pending migration, an applied one that no longer",
-        "validates (checksum mismatch, failed, missing), or a projection whose live generation was built with",
-        "another version than the code's (rebuild it). Exit 0 when there is nothing to do. Changes nothing."
+        "Exit 1 when something needs doing, one line each: a pending migration, an",
+        "applied one that no longer validates (checksum mismatch, failed, missing), or",
+        "a projection whose live generation was built with another version than the",
+        "code's (rebuild it). Exit 0 when there is nothing to do. Changes nothing."
       })
   static final class Check extends DbWork {
     @Override

@@ -92,8 +92,9 @@ public final class ProjectionsCommand implements Callable<Integer> {
 
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = {
-        "One line per projection: live generation, state, the projection version the live generation was built",
-        "with / the code's (\"rebuild needed\" when they differ), lag, rate, a running rebuild's progress."
+        "One line per projection: live generation, state, VERSION (the one the live",
+        "generation was built with / the code's; \"rebuild needed\" when they differ),",
+        "lag, rate, a running rebuild's progress."
       })
   static final class ListCommand extends NodeCall {
     @Override
