@@ -20,10 +20,14 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   /** The JDK system property that sizes ForkJoinPool.commonPool(); read once, when that pool is made. */
   static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+  /** Where logback.xml sends log lines (System.out or System.err); read once, when logging starts. */
+  static final String LOG_TARGET = "LOG_TARGET";
 
   public static void main(String[] args) {
     commonPoolParallelism(Runtime.getRuntime().availableProcessors())
         .ifPresent(parallelism -> System.setProperty(COMMON_POOL_PARALLELISM, parallelism));
+    logTarget(args, System.getProperty(LOG_TARGET) != null || System.getenv(LOG_TARGET) != null)
+        .ifPresent(target -> System.setProperty(LOG_TARGET, target));
     System.exit(new CommandLine(new Main()).execute(args));
   }
 
@@ -40,6 +44,16 @@ public final class Main implements Runnable {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of("2");
+  }
+
+  /**
+   * A node logs to standard output, where containers collect it. Every other command answers on
+   * standard output (SQL of a dry run, JSON, tables a script reads), so its log lines go to standard
+   * error. An explicit LOG_TARGET wins.
+   */
+  static java.util.Optional<String> logTarget(String[] args, boolean explicit) {
+    boolean serve = args.length > 0 && args[0].equals("serve");
+    return explicit || serve ? java.util.Optional.empty() : java.util.Optional.of("System.err");
   }
 
   @Override

@@ -87,7 +87,7 @@ public final class Tablecast {
       GenerationRegistry generations = new GenerationRegistry(database.dataSource());
       ReadViews views = new ReadViews(database.dataSource());
       for (ReadProjection<?> projection : PROJECTIONS) {
-        int live = generations.live(projection.name());
+        int live = generations.live(projection);
         generations.migrate(projection.name(), live);
         views.publish(projection.name(), live);
       }

@@ -18,4 +18,12 @@ class MainTest {
     assertEquals(Optional.empty(), Main.commonPoolParallelism(3));
     assertEquals(Optional.empty(), Main.commonPoolParallelism(16));
   }
+
+  @Test
+  void aNodeLogsToStandardOutputEveryOtherCommandToStandardErrorUnlessToldOtherwise() {
+    assertEquals(Optional.empty(), Main.logTarget(new String[] {"serve"}, false));
+    assertEquals(Optional.of("System.err"), Main.logTarget(new String[] {"db", "migrate", "--dry-run"}, false));
+    assertEquals(Optional.of("System.err"), Main.logTarget(new String[] {}, false));
+    assertEquals(Optional.empty(), Main.logTarget(new String[] {"db", "info"}, true));
+  }
 }

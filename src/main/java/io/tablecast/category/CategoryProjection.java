@@ -13,8 +13,11 @@ import java.util.List;
 public final class CategoryProjection extends JdbcHandler<List<EventEnvelope<Category.Event>>, PooledJdbcSession> {
   public static final String NAME = "categories";
 
+  /** Bump when this handler writes different rows for the same events; the live generation then needs a rebuild. */
+  public static final int VERSION = 1;
+
   public static ReadProjection<Category.Event> definition() {
-    return new ReadProjection<>(NAME, Category.TAG_PREFIX, CategoryProjection::new);
+    return new ReadProjection<>(NAME, Category.TAG_PREFIX, VERSION, CategoryProjection::new);
   }
 
   private final String insert;

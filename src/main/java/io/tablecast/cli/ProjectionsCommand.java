@@ -90,18 +90,26 @@ public final class ProjectionsCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per projection: generation, state, lag, rate.")
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = {
+        "One line per projection: live generation, state, VERSION (the one the live",
+        "generation was built with / the code's; \"rebuild needed\" when they differ),",
+        "lag, rate, a running rebuild's progress."
+      })
   static final class ListCommand extends NodeCall {
     @Override
     int run(NodeClient node, PrintWriter out) throws NodeClient.Failure {
       JsonNode all = node.get("/admin/projections");
-      out.printf("%-16s %4s %-11s %12s %10s %12s  %s%n", "NAME", "GEN", "STATE", "LAG_EVENTS", "LAG_S", "EVENTS/S", "REBUILD");
+      out.printf("%-16s %4s %-11s %-9s %12s %10s %12s  %s%n",
+          "NAME", "GEN", "STATE", "VERSION", "LAG_EVENTS", "LAG_S", "EVENTS/S", "REBUILD");
       for (JsonNode p : all.get("data")) {
         JsonNode r = p.get("rebuild");
-        String rebuild = r == null || r.isNull() ? "-"
-            : String.format(Locale.ROOT, "g%d %d/%d", r.get("generation").asInt(), r.get("events_done").asLong(), r.get("events_total").asLong());
-        out.printf(Locale.ROOT, "%-16s %4d %-11s %12d %10.1f %12.0f  %s%n", p.get("name").asText(), p.get("generation").asInt(),
-            p.get("state").asText(), p.get("lag_events").asLong(), p.get("lag_seconds").asDouble(),
+        String rebuild = r != null && !r.isNull()
+            ? String.format(Locale.ROOT, "g%d %d/%d", r.get("generation").asInt(), r.get("events_done").asLong(), r.get("events_total").asLong())
+            : p.get("rebuild_needed").asBoolean() ? "rebuild needed" : "-";
+        String version = p.get("built_version").asInt() + "/" + p.get("version").asInt();
+        out.printf(Locale.ROOT, "%-16s %4d %-11s %-9s %12d %10.1f %12.0f  %s%n", p.get("name").asText(), p.get("generation").asInt(),
+            p.get("state").asText(), version, p.get("lag_events").asLong(), p.get("lag_seconds").asDouble(),
             p.get("throughput_events_per_second").asDouble(), rebuild);
       }
       return ExitCodes.OK;

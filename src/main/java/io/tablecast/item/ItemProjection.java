@@ -31,8 +31,11 @@ import java.util.stream.Collectors;
 public final class ItemProjection extends JdbcHandler<List<EventEnvelope<Item.Event>>, PooledJdbcSession> {
   public static final String NAME = "items";
 
+  /** Bump when this handler writes different rows for the same events; the live generation then needs a rebuild. */
+  public static final int VERSION = 1;
+
   public static ReadProjection<Item.Event> definition() {
-    return new ReadProjection<>(NAME, Item.TAG_PREFIX, ItemProjection::new);
+    return new ReadProjection<>(NAME, Item.TAG_PREFIX, VERSION, ItemProjection::new);
   }
 
   private static final String[] COLUMNS = {

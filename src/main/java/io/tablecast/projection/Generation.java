@@ -5,10 +5,11 @@ import java.time.Instant;
 /**
  * One generation of a projection's read tables and where it stands, as the registry
  * (journal.projection_generation) holds it. Generation N of projection P lives in schema
- * {@code P_gN} and runs as projection id {@code P-gN}.
+ * {@code P_gN} and runs as projection id {@code P-gN}; {@code version} is the projection's version
+ * it was built with ({@link ReadProjection#version}).
  */
 public record Generation(
-    String projection, int generation, String state, boolean verify, String verifyResult,
+    String projection, int generation, String state, int version, boolean verify, String verifyResult,
     Instant createdAt, Instant switchedAt) {
   public static final String BUILDING = "building";
   public static final String LIVE = "live";

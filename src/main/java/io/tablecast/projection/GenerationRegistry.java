@@ -38,26 +38,30 @@ public final class GenerationRegistry {
   /** A rebuild's new generation, and the indexes and foreign keys it builds after its catch-up. */
   public record Begun(Generation generation, List<String> deferred) {}
 
-  /** The live generation of a projection; the first start makes generation 1 live. */
-  public int live(String projection) throws SQLException {
+  /**
+   * The live generation of a projection; the first start makes generation 1 live, built with the
+   * projection's version in this code.
+   */
+  public int live(ReadProjection<?> projection) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       try (PreparedStatement insert =
           c.prepareStatement(
-              "INSERT INTO journal.projection_generation (projection_name, generation, state, switched_at) "
-                  + "SELECT ?, 1, 'live', now() WHERE NOT EXISTS "
+              "INSERT INTO journal.projection_generation (projection_name, generation, state, switched_at, projection_version) "
+                  + "SELECT ?, 1, 'live', now(), ? WHERE NOT EXISTS "
                   + "(SELECT 1 FROM journal.projection_generation WHERE projection_name = ?) "
                   + "ON CONFLICT DO NOTHING")) {
-        insert.setString(1, projection);
-        insert.setString(2, projection);
+        insert.setString(1, projection.name());
+        insert.setInt(2, projection.version());
+        insert.setString(3, projection.name());
         insert.executeUpdate();
       }
       try (PreparedStatement select =
           c.prepareStatement(
               "SELECT generation FROM journal.projection_generation WHERE projection_name = ? AND state = 'live'")) {
-        select.setString(1, projection);
+        select.setString(1, projection.name());
         try (ResultSet rs = select.executeQuery()) {
           if (!rs.next()) {
-            throw new IllegalStateException("projection " + projection + " has no live generation");
+            throw new IllegalStateException("projection " + projection.name() + " has no live generation");
           }
           return rs.getInt(1);
         }
@@ -81,18 +85,51 @@ public final class GenerationRegistry {
     List<Generation> all = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT generation, state, verify, verify_result, created_at, switched_at "
+            "SELECT generation, state, projection_version, verify, verify_result, created_at, switched_at "
                 + "FROM journal.projection_generation WHERE projection_name = ? AND state <> 'dropped' ORDER BY generation")) {
       ps.setString(1, projection);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           all.add(new Generation(
-              projection, rs.getInt(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
+              projection, rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4), rs.getString(5),
               Sql.instant(rs, "created_at"), Sql.instant(rs, "switched_at")));
         }
       }
     }
     return all;
+  }
+
+  /** A kept generation's number and state: what the registry has said since it exists (journal V4). */
+  public record Kept(int generation, String state) {}
+
+  /**
+   * The kept generations of a projection, oldest first, read with the registry's first columns
+   * only, and none before the registry exists: the db commands run against a journal at any
+   * version, even one not created yet.
+   */
+  public List<Kept> kept(String projection) throws SQLException {
+    List<Kept> kept = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass('journal.projection_generation') IS NOT NULL");
+          ResultSet rs = exists.executeQuery()) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return kept;
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT generation, state FROM journal.projection_generation "
+                  + "WHERE projection_name = ? AND state <> 'dropped' ORDER BY generation")) {
+        ps.setString(1, projection);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            kept.add(new Kept(rs.getInt(1), rs.getString(2)));
+          }
+        }
+      }
+    }
+    return kept;
   }
 
   /** One kept generation of a projection, or refused as not found. */
@@ -102,13 +139,15 @@ public final class GenerationRegistry {
   }
 
   /**
-   * Registers the next generation of a projection as building, its schema migrated and its
-   * indexes and foreign keys deferred ({@link DeferredIndexes}): the start of a rebuild. Only one
+   * Registers the next generation of a projection as building, built with the projection's version
+   * in this code, its schema migrated and its indexes and foreign keys deferred
+   * ({@link DeferredIndexes}): the start of a rebuild. Only one
    * rebuild per projection at a time, cluster-wide (an advisory lock and a unique index say so).
    * Nodes see the generation only once all of that has committed, so none starts its runners or
    * switches to it before its indexes are deferred.
    */
-  public Begun begin(String projection, boolean verify) throws SQLException, Refused {
+  public Begun begin(ReadProjection<?> definition, boolean verify) throws SQLException, Refused {
+    String projection = definition.name();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       lock(c, projection);
@@ -129,16 +168,20 @@ public final class GenerationRegistry {
       }
       try (PreparedStatement ps =
           c.prepareStatement(
-              "INSERT INTO journal.projection_generation (projection_name, generation, state, verify) VALUES (?, ?, 'building', ?)")) {
+              "INSERT INTO journal.projection_generation (projection_name, generation, state, verify, projection_version) "
+                  + "VALUES (?, ?, 'building', ?, ?)")) {
         ps.setString(1, projection);
         ps.setInt(2, next);
         ps.setBoolean(3, verify);
+        ps.setInt(4, definition.version());
         ps.executeUpdate();
       }
       migrate(projection, next);
       List<String> deferred = DeferredIndexes.defer(c, projection, next);
       c.commit();
-      return new Begun(new Generation(projection, next, Generation.BUILDING, verify, null, Instant.now(), null), deferred);
+      Generation begun = new Generation(
+          projection, next, Generation.BUILDING, definition.version(), verify, null, Instant.now(), null);
+      return new Begun(begun, deferred);
     }
   }
 

@@ -5,13 +5,18 @@ import java.util.List;
 
 /**
  * Where a projection stands, as GET /admin/projections and `projections status` show it: the live
- * generation, its state (running | paused | rebuilding | failed), lag, throughput, slices, the last
- * failure with the event it failed on, and the progress of a running rebuild.
+ * generation, its state (running | paused | rebuilding | failed), the projection's version in this
+ * node's code and the one the live generation was built with (a rebuild is needed when they
+ * differ), lag, throughput, slices, the last failure with the event it failed on, and the progress
+ * of a running rebuild.
  */
 public record ProjectionStatus(
     String name,
     int generation,
     String state,
+    int version,
+    int builtVersion,
+    boolean rebuildNeeded,
     long lagEvents,
     double lagSeconds,
     double throughputEventsPerSecond,
@@ -44,6 +49,7 @@ public record ProjectionStatus(
       String verifyResult,
       Instant startedAt) {}
 
+  /** A kept generation; {@code version} is the projection's version it was built with. */
   public record GenerationInfo(
-      int generation, String state, long eventsDone, long lagEvents, Instant createdAt, Instant switchedAt) {}
+      int generation, String state, int version, long eventsDone, long lagEvents, Instant createdAt, Instant switchedAt) {}
 }

@@ -101,7 +101,7 @@ public final class RebuildScheduler {
 
   /** Starts a rebuild: a new building generation, migrated and running from offset zero. */
   public Generation rebuild(ReadProjection<?> projection, boolean verify) throws SQLException, Refused {
-    GenerationRegistry.Begun begun = registry.begin(projection.name(), verify);
+    GenerationRegistry.Begun begun = registry.begin(projection, verify);
     Generation next = begun.generation();
     log.info("Rebuilding {} into generation {} (schema {}); indexes and foreign keys built after the catch-up: {}",
         projection.name(), next.generation(), next.schema(), begun.deferred());

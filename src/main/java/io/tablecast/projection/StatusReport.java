@@ -66,7 +66,8 @@ public final class StatusReport {
     Map<Generation, ProjectionMonitor.Progress> progress = monitor.progress(projection, kept);
     for (Generation g : kept) {
       ProjectionMonitor.Progress p = progress.get(g);
-      infos.add(new ProjectionStatus.GenerationInfo(g.generation(), g.state(), p.eventsDone(), p.lagEvents(), g.createdAt(), g.switchedAt()));
+      infos.add(new ProjectionStatus.GenerationInfo(
+          g.generation(), g.state(), g.version(), p.eventsDone(), p.lagEvents(), g.createdAt(), g.switchedAt()));
       if (g == live) {
         liveProgress = p;
       }
@@ -87,8 +88,9 @@ public final class StatusReport {
         : building.isPresent() ? ProjectionStatus.REBUILDING
         : ProjectionStatus.RUNNING;
     return new ProjectionStatus(
-        projection.name(), live.generation(), state, liveProgress.lagEvents(), liveProgress.lagSeconds(),
-        monitor.rate(live), liveProgress.eventsTotal(), liveProgress.slices(), failure, rebuild, List.copyOf(infos));
+        projection.name(), live.generation(), state, projection.version(), live.version(),
+        live.version() != projection.version(), liveProgress.lagEvents(), liveProgress.lagSeconds(), monitor.rate(live),
+        liveProgress.eventsTotal(), liveProgress.slices(), failure, rebuild, List.copyOf(infos));
   }
 
   /** Every projection's status as last measured (what GET /metrics shows); never queries. */

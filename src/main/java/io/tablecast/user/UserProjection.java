@@ -14,8 +14,11 @@ import java.util.UUID;
 public final class UserProjection extends JdbcHandler<List<EventEnvelope<User.Event>>, PooledJdbcSession> {
   public static final String NAME = "users";
 
+  /** Bump when this handler writes different rows for the same events; the live generation then needs a rebuild. */
+  public static final int VERSION = 1;
+
   public static ReadProjection<User.Event> definition() {
-    return new ReadProjection<>(NAME, User.TAG_PREFIX, UserProjection::new);
+    return new ReadProjection<>(NAME, User.TAG_PREFIX, VERSION, UserProjection::new);
   }
 
   private final String insert;

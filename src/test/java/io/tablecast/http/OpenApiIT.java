@@ -189,6 +189,22 @@ class OpenApiIT {
     });
   }
 
+  /** A projection's status answers with the fields the document lists for it, no more and no fewer (its generations too). */
+  @Test
+  void theProjectionStatusHasTheDocumentedFields() {
+    JsonNode status = admin.get("/admin/projections/" + PROJECTION).json();
+    JsonNode schema = document.get("components").get("schemas").get("ProjectionStatus").get("properties");
+    assertEquals(fieldNames(schema), fieldNames(status));
+    assertEquals(fieldNames(schema.get("generations").get("items").get("properties")), fieldNames(status.get("generations").get(0)));
+    assertEquals(status.get("version").asInt() != status.get("built_version").asInt(), status.get("rebuild_needed").asBoolean());
+  }
+
+  private static Set<String> fieldNames(JsonNode object) {
+    Set<String> names = new TreeSet<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
   /** The enums the document lists are the code's: sort fields, statuses, roles, projection names. */
   @Test
   void theDocumentedEnumsAreTheCodes() {

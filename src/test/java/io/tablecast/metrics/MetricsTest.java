@@ -22,7 +22,7 @@ class MetricsTest {
     List<ProjectionStatus.Slice> slices = List.of(
         new ProjectionStatus.Slice("item-0", 40L, 40, 0, 0, false),
         new ProjectionStatus.Slice("item-1", 35L, 30, 7, 2.5, false));
-    return new ProjectionStatus("items", 1, state, 7, 2.5, 12, 77, slices, null, rebuild, List.of());
+    return new ProjectionStatus("items", 1, state, 1, 1, false, 7, 2.5, 12, 77, slices, null, rebuild, List.of());
   }
 
   private static Scrape scrape(Metrics metrics) {

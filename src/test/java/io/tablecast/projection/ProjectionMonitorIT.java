@@ -37,13 +37,13 @@ class ProjectionMonitorIT {
           node.node.database().dataSource(), node.node.system().settings().config().getInt("tablecast.projections.slices"));
 
       // A generation with no committed offsets: every item's Created lies ahead of it.
-      Generation fresh = new Generation("items", 99, Generation.BUILDING, false, null, Instant.now(), null);
+      Generation fresh = new Generation("items", 99, Generation.BUILDING, 1, false, null, Instant.now(), null);
       assertEquals(ITEMS, monitor.progress(items, fresh).lagEvents());
       assertTrue(monitor.behindByMoreThan(items, fresh, 0));
       assertTrue(monitor.behindByMoreThan(items, fresh, ITEMS - 1));
       assertFalse(monitor.behindByMoreThan(items, fresh, ITEMS));
 
-      Generation live = new Generation("items", 1, Generation.LIVE, false, null, Instant.now(), null);
+      Generation live = new Generation("items", 1, Generation.LIVE, 1, false, null, Instant.now(), null);
       eventually(Duration.ofSeconds(30), () -> lag(monitor, items, live), lag -> lag == 0);
       assertFalse(monitor.behindByMoreThan(items, live, 0));
 
