@@ -1,7 +1,10 @@
 package io.tablecast;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -10,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which packages may use which. Features (item, category, user) use each other only through a
+ * Which packages may use which. Features (item, category, user, profile) use each other only through a
  * declared seam; the kernel and the shared machinery use no feature's aggregate; nothing in the
  * service uses the benchmarks.
  */
@@ -35,10 +38,40 @@ class ArchitectureTest {
   @Test
   void categoriesAndUsersUseNoOtherFeature() {
     noClasses().that().resideInAPackage("io.tablecast.category..")
-        .should().dependOnClassesThat().resideInAPackage("io.tablecast.item..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.tablecast.item..", "io.tablecast.profile..")
         .check(classes);
     noClasses().that().resideInAPackage("io.tablecast.user..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("io.tablecast.item..", "io.tablecast.category..", "io.tablecast.profile..")
+        .check(classes);
+  }
+
+  /**
+   * A profile belongs to a user: the seam is where a request asks the User whether they are there
+   * (ProfileOwners) and where a user's deletion and restoration reach their profile
+   * (ProfileCascade). Users embed profiles from their read table and use no class of the profile
+   * package (above), so the seam runs one way. Auth, Principal and Role are authentication, which
+   * routes use wherever it lives.
+   */
+  @Test
+  void profilesUseUsersOnlyThroughTheirSeam() {
+    noClasses().that().resideInAPackage("io.tablecast.profile..")
+        .and().doNotHaveSimpleName("ProfileOwners")
+        .and().doNotHaveSimpleName("ProfileCascade")
+        .should().dependOnClassesThat(resideInAPackage("io.tablecast.user..")
+            .and(DescribedPredicate.not(simpleName("Auth").or(simpleName("Principal")).or(simpleName("Role")))))
+        .check(classes);
+    noClasses().that().resideInAPackage("io.tablecast.profile..")
         .should().dependOnClassesThat().resideInAnyPackage("io.tablecast.item..", "io.tablecast.category..")
+        .check(classes);
+  }
+
+  /** No feature and no shared machinery uses profiles; the node registers them. */
+  @Test
+  void nothingButTheNodeUsesProfiles() {
+    noClasses().that().resideOutsideOfPackage("io.tablecast.profile..")
+        .and().doNotHaveFullyQualifiedName(Tablecast.class.getName())
+        .should().dependOnClassesThat().resideInAPackage("io.tablecast.profile..")
         .check(classes);
   }
 
@@ -58,7 +91,8 @@ class ArchitectureTest {
   void theKernelAndTheSharedMachineryUseNoFeature() {
     noClasses().that().resideInAnyPackage("io.tablecast.aggregate..", "io.tablecast.projection..", "io.tablecast.db..",
             "io.tablecast.unique..", "io.tablecast.metrics..", "io.tablecast.cluster..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.tablecast.item..", "io.tablecast.category..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("io.tablecast.item..", "io.tablecast.category..", "io.tablecast.profile..")
         .check(classes);
   }
 }
