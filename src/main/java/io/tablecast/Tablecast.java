@@ -18,11 +18,13 @@ import akka.pattern.Patterns;
 import akka.persistence.jdbc.db.SlickExtension;
 import akka.persistence.jdbc.db.SlickExtensionImpl;
 import com.typesafe.config.Config;
+import io.tablecast.aggregate.Role;
 import io.tablecast.category.CategoryFeature;
 import io.tablecast.cluster.Readiness;
 import io.tablecast.db.Database;
 import io.tablecast.db.Migrations;
 import io.tablecast.db.SchemaReport;
+import io.tablecast.http.Authentication;
 import io.tablecast.http.HttpServer;
 import io.tablecast.item.ItemFeature;
 import io.tablecast.metrics.Metrics;
@@ -35,8 +37,6 @@ import io.tablecast.projection.ReadSide;
 import io.tablecast.projection.ReadViews;
 import io.tablecast.unique.Reservations;
 import io.tablecast.unique.UniqueValue;
-import io.tablecast.user.Auth;
-import io.tablecast.user.Role;
 import io.tablecast.user.UserFeature;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -106,7 +106,9 @@ public final class Tablecast {
       UniqueValue.init(system, settings);
       Metrics metrics = Metrics.get(system);
       metrics.databasePool(database.pool());
-      Node node = new Node(system, settings, database, metrics, new Reservations(system, settings));
+      // Before any feature's routes are built: each wraps itself in it.
+      Authentication authentication = new Authentication(UserFeature.authenticator(system));
+      Node node = new Node(system, settings, database, metrics, new Reservations(system, settings), authentication);
       List<Route> routes = new ArrayList<>();
       for (Feature feature : FEATURES) {
         routes.add(feature.start(node));
@@ -114,10 +116,9 @@ public final class Tablecast {
       // Runs every kept generation (live, building, retired) and switches caught-up rebuilds in.
       ReadSide readSide = ReadSide.start(
           system, settings, database.dataSource(), database.journalReads(), PROJECTIONS);
-      Auth auth = Auth.get(system);
       routes.add(new AdminRoutes(
           system, readSide, new SchemaReport(database.dataSource(), PROJECTIONS),
-          inner -> auth.requireRole(Role.ADMIN, principal -> inner.get())).routes());
+          inner -> authentication.requireRole(Role.ADMIN, principal -> inner.get())).routes());
       ServerBinding binding =
           HttpServer.start(system, settings, metrics,
               Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)))

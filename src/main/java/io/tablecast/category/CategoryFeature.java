@@ -18,7 +18,7 @@ public final class CategoryFeature implements Feature {
   public Route start(Node node) {
     Category.init(node.system(), node.settings());
     Categories categories = new Categories(node.system(), node.settings(), node.reservations());
-    return new CategoryRoutes(node.system(), node.settings(), categories, new CategoryQueries(node.database().dataSource()))
-        .routes();
+    return new CategoryRoutes(node.system(), node.settings(), node.authentication(), categories,
+        new CategoryQueries(node.database().dataSource())).routes();
   }
 }

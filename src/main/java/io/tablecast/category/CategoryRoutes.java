@@ -9,17 +9,17 @@ import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.FieldError;
 import io.tablecast.aggregate.Reply;
+import io.tablecast.aggregate.Role;
 import io.tablecast.Settings;
 import io.tablecast.http.ApiDirectives;
+import io.tablecast.http.Authentication;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Json;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.MinVersion;
+import io.tablecast.http.Principal;
 import io.tablecast.http.Problem;
 import io.tablecast.http.Replies;
-import io.tablecast.user.Auth;
-import io.tablecast.user.Principal;
-import io.tablecast.user.Role;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -35,15 +35,16 @@ public final class CategoryRoutes extends ApiDirectives {
   private static final Set<String> FIELDS = Set.of("name", "description");
 
   private final Settings settings;
-  private final Auth auth;
+  private final Authentication auth;
   private final Categories categories;
   private final CategoryQueries queries;
   private final Blocking blocking;
   private final MinVersion minVersions;
 
-  public CategoryRoutes(ActorSystem<?> system, Settings settings, Categories categories, CategoryQueries queries) {
+  public CategoryRoutes(ActorSystem<?> system, Settings settings, Authentication auth, Categories categories,
+      CategoryQueries queries) {
     this.settings = settings;
-    this.auth = Auth.get(system);
+    this.auth = auth;
     this.categories = categories;
     this.queries = queries;
     this.blocking = new Blocking(system);
@@ -99,7 +100,7 @@ public final class CategoryRoutes extends ApiDirectives {
   private Route find(Principal principal, UUID id, Map<String, String> query) {
     return readById(query, (includeDeleted, minVersion) -> {
       if (includeDeleted && !principal.isEditorOrAdmin()) {
-        return complete(Auth.forbidden("include_deleted needs the role editor or admin"));
+        return complete(Authentication.forbidden("include_deleted needs the role editor or admin"));
       }
       return completeWithFuture(minVersions.read(() -> queries.find(id, includeDeleted), CategoryView::version, minVersion)
           .thenApply(row -> MinVersion.marked(row
@@ -121,7 +122,7 @@ public final class CategoryRoutes extends ApiDirectives {
       return invalid(errors);
     }
     if (params.includeDeleted() && !principal.isEditorOrAdmin()) {
-      return complete(Auth.forbidden("include_deleted needs the role editor or admin"));
+      return complete(Authentication.forbidden("include_deleted needs the role editor or admin"));
     }
     return completeWithFuture(blocking.run(() -> Json.response(StatusCodes.OK, queries.list(name, params))));
   }

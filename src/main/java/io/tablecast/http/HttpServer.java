@@ -61,7 +61,7 @@ public final class HttpServer extends AllDirectives {
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Settings settings, Metrics metrics, Route api) {
     HttpServer server = new HttpServer(settings, metrics);
     // Every parameter is checked before a route reads it; only /metrics takes one several times.
-    Route routes = QueryParameters.singleValued(() -> server.concat(OpenApi.route(), api));
+    Route routes = QueryParameters.singleValued(server.concat(OpenApi.route(), api));
     Route route = server.sealed(settings.metricsEndpoint().onApiPort()
         ? server.concat(MetricsEndpoint.route(metrics), routes)
         : routes);

@@ -20,9 +20,8 @@ public final class OpenApi {
   private OpenApi() {}
 
   public static Route route() {
-    byte[] document = document();
-    return Directives.path(PathMatchers.segment("api").slash("openapi.json"), () -> Directives.get(() ->
-        Directives.complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, document)))));
+    HttpResponse response = HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, document()));
+    return Directives.path(PathMatchers.segment("api").slash("openapi.json"), () -> Directives.get(() -> Directives.complete(response)));
   }
 
   /** The document's bytes; a jar without it is a broken build, so this fails the start. */

@@ -21,7 +21,8 @@ public final class ItemFeature implements Feature {
     Item.init(node.system(), node.settings());
     // Deleting a category detaches its items; it waits for the live items generation to catch up.
     CategoryDetacher.start(node.system(), node.settings(), node.database().dataSource());
-    return new ItemRoutes(node.system(), node.settings(), node.metrics(), new ItemQueries(node.database().dataSource()),
+    return new ItemRoutes(node.system(), node.settings(), node.authentication(), node.metrics(),
+        new ItemQueries(node.database().dataSource()),
         new ItemHistory(node.system(), node.settings().queries().history(), node.database().dataSource()),
         new Categories(node.system(), node.settings(), node.reservations()), new CategoryQueries(node.database().dataSource())).routes();
   }

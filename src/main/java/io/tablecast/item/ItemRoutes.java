@@ -20,16 +20,16 @@ import io.tablecast.category.Categories;
 import io.tablecast.category.Category;
 import io.tablecast.category.CategoryQueries;
 import io.tablecast.http.ApiDirectives;
+import io.tablecast.http.Authentication;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Ids;
 import io.tablecast.http.Json;
 import io.tablecast.http.ListParams;
 import io.tablecast.http.MinVersion;
+import io.tablecast.http.Principal;
 import io.tablecast.http.Problem;
 import io.tablecast.http.Replies;
 import io.tablecast.metrics.Metrics;
-import io.tablecast.user.Auth;
-import io.tablecast.user.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -59,7 +59,7 @@ public final class ItemRoutes extends ApiDirectives {
 
   private final ClusterSharding sharding;
   private final Settings settings;
-  private final Auth auth;
+  private final Authentication auth;
   private final ItemCategories categories;
   private final ItemQueries queries;
   private final ItemHistory history;
@@ -69,12 +69,12 @@ public final class ItemRoutes extends ApiDirectives {
   private final Duration askTimeout;
   private final NewItems newItems;
 
-  public ItemRoutes(ActorSystem<?> system, Settings settings, Metrics metrics, ItemQueries queries, ItemHistory history,
-      Categories categories, CategoryQueries categoryQueries) {
+  public ItemRoutes(ActorSystem<?> system, Settings settings, Authentication auth, Metrics metrics, ItemQueries queries,
+      ItemHistory history, Categories categories, CategoryQueries categoryQueries) {
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
-    this.auth = Auth.get(system);
+    this.auth = auth;
     this.categories = new ItemCategories(system, categories, categoryQueries);
     this.queries = queries;
     this.history = history;
@@ -244,7 +244,7 @@ public final class ItemRoutes extends ApiDirectives {
       return invalid(errors);
     }
     if (params.includeDeleted() && !principal.isAdmin()) {
-      return complete(Auth.forbidden("include_deleted needs the role admin"));
+      return complete(Authentication.forbidden("include_deleted needs the role admin"));
     }
     ItemQueries.Filter filter = new ItemQueries.Filter(status, categoryId, ownerId, tag, q, after, before);
     ItemQueries.Viewer viewer = new ItemQueries.Viewer(principal.userId(), principal.isEditorOrAdmin());

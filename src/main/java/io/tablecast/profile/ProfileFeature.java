@@ -19,7 +19,7 @@ public final class ProfileFeature implements Feature {
     Profile.init(node.system(), node.settings());
     // A user's deletion deletes their profile, and their restoration brings it back.
     ProfileCascade.start(node.system(), node.settings(), node.database().dataSource());
-    return new ProfileRoutes(node.system(), node.settings(), new ProfileOwners(node.system(), node.settings()),
-        new ProfileQueries(node.database().dataSource())).routes();
+    return new ProfileRoutes(node.system(), node.settings(), node.authentication(),
+        new ProfileOwners(node.system(), node.settings()), new ProfileQueries(node.database().dataSource())).routes();
   }
 }

@@ -12,15 +12,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.Settings;
 import io.tablecast.aggregate.Reply;
 import io.tablecast.http.ApiDirectives;
+import io.tablecast.http.Authentication;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Json;
 import io.tablecast.http.JsonFields;
 import io.tablecast.http.MinVersion;
+import io.tablecast.http.Principal;
 import io.tablecast.http.Problem;
 import io.tablecast.http.Replies;
 import io.tablecast.profile.ProfileOwners.Standing;
-import io.tablecast.user.Auth;
-import io.tablecast.user.Principal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,15 +40,16 @@ public final class ProfileRoutes extends ApiDirectives {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
-  private final Auth auth;
+  private final Authentication auth;
   private final ProfileOwners owners;
   private final ProfileQueries queries;
   private final MinVersion minVersions;
 
-  ProfileRoutes(ActorSystem<?> system, Settings settings, ProfileOwners owners, ProfileQueries queries) {
+  ProfileRoutes(
+      ActorSystem<?> system, Settings settings, Authentication auth, ProfileOwners owners, ProfileQueries queries) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = settings.http().askTimeout();
-    this.auth = Auth.get(system);
+    this.auth = auth;
     this.owners = owners;
     this.queries = queries;
     this.minVersions = new MinVersion(system, new Blocking(system), settings.queries().minVersionWait());
@@ -75,7 +76,7 @@ public final class ProfileRoutes extends ApiDirectives {
   private Route writer(Principal principal, UUID id, Supplier<Route> inner) {
     return principal.is(id) || principal.isAdmin()
         ? inner.get()
-        : complete(Auth.forbidden("only the user themself or an admin may change their profile"));
+        : complete(Authentication.forbidden("only the user themself or an admin may change their profile"));
   }
 
   /** The whole profile: a field left out is empty. */
@@ -134,7 +135,7 @@ public final class ProfileRoutes extends ApiDirectives {
   private Route find(Principal principal, UUID id, Map<String, String> query) {
     return readById(query, (includeDeleted, minVersion) -> {
       if (includeDeleted && !principal.isAdmin()) {
-        return complete(Auth.forbidden("include_deleted needs the role admin"));
+        return complete(Authentication.forbidden("include_deleted needs the role admin"));
       }
       CompletionStage<Standing> owner = principal.is(id) ? CompletableFuture.completedFuture(Standing.ACTIVE) : owners.of(id);
       return completeWithFuture(owner.thenCompose(standing -> standing != Standing.ACTIVE

@@ -8,6 +8,7 @@ import io.tablecast.TimeOrderedUuid;
 import io.tablecast.aggregate.Actor;
 import io.tablecast.aggregate.Rejection;
 import io.tablecast.aggregate.Reply;
+import io.tablecast.aggregate.Role;
 import io.tablecast.unique.Reservations;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -18,6 +18,7 @@ import io.tablecast.Settings;
 import io.tablecast.aggregate.Actor;
 import io.tablecast.aggregate.Aggregate;
 import io.tablecast.aggregate.Reply;
+import io.tablecast.aggregate.Role;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

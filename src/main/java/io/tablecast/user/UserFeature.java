@@ -1,12 +1,14 @@
 package io.tablecast.user;
 
 import akka.Done;
+import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.server.Route;
 import akka.pattern.Patterns;
 import io.tablecast.FieldError;
 import io.tablecast.Feature;
 import io.tablecast.Node;
 import io.tablecast.Settings;
+import io.tablecast.http.Authenticator;
 import io.tablecast.projection.ReadProjection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,12 +31,18 @@ public final class UserFeature implements Feature {
     return List.of(UserProjection.definition());
   }
 
+  /** Who sends a request, for every feature's routes: the user a valid token names, if they may act. */
+  public static Authenticator authenticator(ActorSystem<?> system) {
+    return UserAuthenticator.get(system);
+  }
+
   @Override
   public Route start(Node node) {
     validateAdmin(node.settings());
     User.init(node.system(), node.settings());
     accounts = new Accounts(node.system(), node.settings(), node.reservations(), new Passwords(node.settings().auth()));
-    return new UserRoutes(node.system(), node.settings(), accounts, new UserQueries(node.database().dataSource())).routes();
+    return new UserRoutes(node.system(), node.settings(), node.authentication(), UserAuthenticator.get(node.system()).tokens(),
+        accounts, new UserQueries(node.database().dataSource())).routes();
   }
 
   /**

@@ -15,11 +15,14 @@ import io.tablecast.FieldError;
 import io.tablecast.Settings;
 import io.tablecast.aggregate.Rejection;
 import io.tablecast.aggregate.Reply;
+import io.tablecast.aggregate.Role;
 import io.tablecast.http.ApiDirectives;
+import io.tablecast.http.Authentication;
 import io.tablecast.http.Blocking;
 import io.tablecast.http.Json;
 import io.tablecast.http.Replies;
 import io.tablecast.http.ListParams;
+import io.tablecast.http.Principal;
 import io.tablecast.http.Problem;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,16 +52,19 @@ public final class UserRoutes extends ApiDirectives {
   public record Token(String accessToken, String tokenType, long expiresIn) {}
 
   private final Settings settings;
-  private final Auth auth;
+  private final Authentication auth;
+  private final Tokens tokens;
   private final Accounts accounts;
   private final UserQueries queries;
   private final Blocking blocking;
   private final LoginThrottle throttle;
   private final ClientBudget budget;
 
-  public UserRoutes(akka.actor.typed.ActorSystem<?> system, Settings settings, Accounts accounts, UserQueries queries) {
+  public UserRoutes(akka.actor.typed.ActorSystem<?> system, Settings settings, Authentication auth, Tokens tokens,
+      Accounts accounts, UserQueries queries) {
     this.settings = settings;
-    this.auth = Auth.get(system);
+    this.auth = auth;
+    this.tokens = tokens;
     this.accounts = accounts;
     this.queries = queries;
     this.blocking = new Blocking(system);
@@ -97,7 +103,7 @@ public final class UserRoutes extends ApiDirectives {
   }
 
   private Route forbidden() {
-    return complete(Auth.forbidden("only the user themself or an admin may do this"));
+    return complete(Authentication.forbidden("only the user themself or an admin may do this"));
   }
 
   /**
@@ -154,12 +160,11 @@ public final class UserRoutes extends ApiDirectives {
     return withinBudget(client, () -> completeWithFuture(accounts.login(email, body.password()).thenApply(login -> {
       if (login instanceof Accounts.LoggedIn in) {
         throttle.succeeded(email, client);
-        Tokens tokens = auth.tokens();
         return Json.response(StatusCodes.OK,
             new Token(tokens.issue(in.user().id(), in.user().credentialsVersion()), "Bearer", tokens.ttl().toSeconds()));
       }
       throttle.failed(email, client, Instant.now());
-      return Auth.unauthorized("wrong email or password");
+      return Authentication.unauthorized("wrong email or password");
     })));
   }
 

@@ -1,10 +1,14 @@
-package io.tablecast.user;
+package io.tablecast.http;
 
 import io.tablecast.aggregate.Actor;
+import io.tablecast.aggregate.Role;
 import java.util.Set;
 import java.util.UUID;
 
-/** The authenticated user of a request, as its aggregate knows it right now. */
+/**
+ * Who sends a request: its authenticated user, as the user's aggregate knows them right now
+ * ({@link Authenticator}).
+ */
 public record Principal(UUID userId, String email, Set<Role> roles) {
 
   public boolean has(Role role) {

@@ -1,9 +1,12 @@
-package io.tablecast.user;
+package io.tablecast.aggregate;
 
 import java.util.Locale;
 import java.util.Optional;
 
-/** What a user may do: every user reads and writes their own things, editors curate, admins administer. */
+/**
+ * What a user may do: every user reads and writes their own things, editors curate, admins
+ * administer. A command carries them as its {@link Actor}.
+ */
 public enum Role {
   USER,
   EDITOR,

@@ -1,4 +1,4 @@
-package io.tablecast.user;
+package io.tablecast.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -16,11 +16,11 @@ class BearerTokenTest {
 
   @Test
   void takesTheTokenOfTheBearerSchemeOnly() {
-    assertEquals(Optional.of("eyJ.a.b"), Auth.bearerToken("Bearer eyJ.a.b"));
-    assertEquals(Optional.of("t"), Auth.bearerToken("  bEARER \t t \r\n"));
+    assertEquals(Optional.of("eyJ.a.b"), Authentication.bearerToken("Bearer eyJ.a.b"));
+    assertEquals(Optional.of("t"), Authentication.bearerToken("  bEARER \t t \r\n"));
     for (String refused : List.of("", " ", "Bearer", "Bearer ", "Bearer a b", "Basic dXNlcjpwYXNz", "Bearerx t",
         "Beare t", "t", " Bearer\u000B")) {
-      assertEquals(Optional.empty(), Auth.bearerToken(refused), "'" + refused + "'");
+      assertEquals(Optional.empty(), Authentication.bearerToken(refused), "'" + refused + "'");
     }
   }
 
@@ -34,7 +34,7 @@ class BearerTokenTest {
         header.append(alphabet.charAt(random.nextInt(alphabet.length())));
       }
       String h = header.toString();
-      assertEquals(byRegex(h), Auth.bearerToken(h), "'" + h + "'");
+      assertEquals(byRegex(h), Authentication.bearerToken(h), "'" + h + "'");
     }
   }
 }
