@@ -8,7 +8,6 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
-import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -221,10 +220,6 @@ public final class Profile extends Aggregate<Profile.Command, Profile.Event, Pro
   /** The tag of the profile of this user: its slice of the profiles projection. */
   public static String tagOf(String userId, Settings settings) {
     return TAG_PREFIX + "-" + Math.floorMod(userId.hashCode(), settings.projections().slices());
-  }
-
-  public static PersistenceId persistenceIdOf(String userId) {
-    return PersistenceId.of(ENTITY_TYPE_KEY.name(), userId);
   }
 
   public static Behavior<Command> create(String userId, Settings settings) {

@@ -294,6 +294,19 @@ class ProfileTest extends AggregateTestKit {
   }
 
   @Test
+  void eachProfileIsTaggedWithItsSliceOfTheProfilesProjection() {
+    Set<String> tags = new java.util.HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      tags.add(Profile.tagOf(UUID.randomUUID().toString(), settings));
+    }
+    Set<String> slices = new java.util.HashSet<>();
+    for (int slice = 0; slice < settings.projections().slices(); slice++) {
+      slices.add(Profile.TAG_PREFIX + "-" + slice);
+    }
+    assertEquals(slices, tags, "every tag is a slice, and a hundred profiles use them all");
+  }
+
+  @Test
   void theStateIsAFoldOfTheEvents() {
     put(ADA, self, null);
     patch(new Profile.Fields("Poet", null, null, null), Set.of("bio"), null);
