@@ -29,6 +29,7 @@ import io.tablecast.http.HttpServer;
 import io.tablecast.item.ItemFeature;
 import io.tablecast.metrics.Metrics;
 import io.tablecast.metrics.MetricsEndpoint;
+import io.tablecast.profile.ProfileFeature;
 import io.tablecast.projection.AdminRoutes;
 import io.tablecast.projection.GenerationRegistry;
 import io.tablecast.projection.ReadProjection;
@@ -55,7 +56,8 @@ public final class Tablecast {
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
   /** The features every node runs, in the order the admin API lists their projections. */
-  public static final List<Feature> FEATURES = List.of(new ItemFeature(), new UserFeature(), new CategoryFeature());
+  public static final List<Feature> FEATURES =
+      List.of(new ItemFeature(), new UserFeature(), new CategoryFeature(), new ProfileFeature());
 
   /** Every projection, each owning the read tables of db/read/&lt;name&gt;. */
   public static final List<ReadProjection<?>> PROJECTIONS =

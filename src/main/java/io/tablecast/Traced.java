@@ -7,8 +7,9 @@ import java.util.Map;
  * A command sent on behalf of an HTTP request: {@code requestId} is the request's X-Request-Id
  * (null when no request is behind the command). While an entity handles the command, the id is in
  * the logging MDC as {@code request_id}, so whatever the entity logs meanwhile names the request.
- * The events of items, users and categories carry the id of the command that persisted them too
- * (null for events written without a request, or before they carried it), for the projections' logs.
+ * The events of items, users, categories and profiles carry the id of the command that persisted
+ * them too (null for events written without a request, or before they carried it), for the
+ * projections' logs.
  */
 public interface Traced {
   String MDC_KEY = "request_id";

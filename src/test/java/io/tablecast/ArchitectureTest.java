@@ -10,9 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which packages may use which. Features (item, category, user) use each other only through a
- * declared seam; the kernel and the shared machinery (HTTP and authentication included) use no
- * feature; nothing in the service uses the benchmarks.
+ * Which packages may use which. Features (item, category, user, profile) use each other only
+ * through a declared seam; the kernel and the shared machinery (HTTP and authentication included)
+ * use no feature; nothing in the service uses the benchmarks.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
@@ -35,10 +35,39 @@ class ArchitectureTest {
   @Test
   void categoriesAndUsersUseNoOtherFeature() {
     noClasses().that().resideInAPackage("io.tablecast.category..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.tablecast.item..", "io.tablecast.user..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("io.tablecast.item..", "io.tablecast.user..", "io.tablecast.profile..")
         .check(classes);
     noClasses().that().resideInAPackage("io.tablecast.user..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("io.tablecast.item..", "io.tablecast.category..", "io.tablecast.profile..")
+        .check(classes);
+  }
+
+  /**
+   * A profile belongs to a user: the seam is where a request asks the User whether they are there
+   * (ProfileOwners) and where a user's deletion and restoration reach their profile
+   * (ProfileCascade). Users embed profiles from their read table and use no class of the profile
+   * package (above), so the seam runs one way.
+   */
+  @Test
+  void profilesUseUsersOnlyThroughTheirSeam() {
+    noClasses().that().resideInAPackage("io.tablecast.profile..")
+        .and().doNotHaveSimpleName("ProfileOwners")
+        .and().doNotHaveSimpleName("ProfileCascade")
+        .should().dependOnClassesThat().resideInAPackage("io.tablecast.user..")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.tablecast.profile..")
         .should().dependOnClassesThat().resideInAnyPackage("io.tablecast.item..", "io.tablecast.category..")
+        .check(classes);
+  }
+
+  /** No feature and no shared machinery uses profiles; the node registers them. */
+  @Test
+  void nothingButTheNodeUsesProfiles() {
+    noClasses().that().resideOutsideOfPackage("io.tablecast.profile..")
+        .and().doNotHaveFullyQualifiedName(Tablecast.class.getName())
+        .should().dependOnClassesThat().resideInAPackage("io.tablecast.profile..")
         .check(classes);
   }
 
@@ -67,7 +96,8 @@ class ArchitectureTest {
     noClasses().that().resideInAnyPackage("io.tablecast.aggregate..", "io.tablecast.projection..", "io.tablecast.db..",
             "io.tablecast.unique..", "io.tablecast.metrics..", "io.tablecast.cluster..", "io.tablecast.http..")
         .should().dependOnClassesThat()
-        .resideInAnyPackage("io.tablecast.item..", "io.tablecast.category..", "io.tablecast.user..")
+        .resideInAnyPackage("io.tablecast.item..", "io.tablecast.category..", "io.tablecast.user..",
+            "io.tablecast.profile..")
         .check(classes);
   }
 }

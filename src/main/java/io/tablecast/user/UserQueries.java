@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /** Reads of the users read tables (through the `read` views). */
@@ -26,6 +28,13 @@ public final class UserQueries {
   private static final String COLUMNS =
       "u.id, u.email, u.full_name, u.display_name, u.is_active, u.version, u.created_at, u.updated_at, u.deleted_at,"
           + " ARRAY(SELECT r.role FROM read.user_roles r WHERE r.user_id = u.id ORDER BY r.role) AS roles";
+  /** The profile, from the profiles projection's table; the same columns for one user and for a page of them. */
+  private static final String PROFILE_COLUMNS =
+      "p.user_id AS profile_user_id, p.bio, p.website, p.location, p.avatar_url, p.version AS profile_version,"
+          + " p.created_at AS profile_created_at, p.updated_at AS profile_updated_at, p.deleted_at AS profile_deleted_at";
+  /** A user's live profile; none for a deleted user (the cascade may not have deleted it yet). */
+  private static final String PROFILE_JOIN =
+      " LEFT JOIN read.user_profiles p ON p.user_id = u.id AND p.deleted_at IS NULL AND u.deleted_at IS NULL";
 
   private final DataSource dataSource;
 
@@ -58,10 +67,23 @@ public final class UserQueries {
     String order = " ORDER BY " + column + direction + ", u.id" + direction;
     List<Object> pageValues = new ArrayList<>(values);
     String pageWhere = Pages.pageWhere(conditions, column, "u.id", params, pageValues);
-    // The page is cut from users alone; the roles are read for its rows only.
-    String page = "SELECT " + COLUMNS + ", " + Pages.keyColumn(column) + " FROM (SELECT * FROM read.users u"
-        + pageWhere + order + " OFFSET ? LIMIT ?) u" + order;
+    // The page is cut from users alone; the roles and profiles are read for its rows only, the
+    // profiles in the same statement (a join), not one query per user.
+    String page = "SELECT " + COLUMNS + ", " + PROFILE_COLUMNS + ", " + Pages.keyColumn(column)
+        + " FROM (SELECT * FROM read.users u" + pageWhere + order + " OFFSET ? LIMIT ?) u" + PROFILE_JOIN + order;
     return Pages.fetch(dataSource, new Pages.Query(page, pageValues, "FROM read.users u" + where, values), params, UserQueries::row);
+  }
+
+  /** The live profile of a user who is not deleted, as their answers embed it: one query. */
+  public Optional<UserView.Profile> profile(UUID userId) throws SQLException {
+    String sql = "SELECT " + PROFILE_COLUMNS + " FROM read.user_profiles p WHERE p.user_id = ? AND p.deleted_at IS NULL";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, userId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(profile(rs)) : Optional.empty();
+      }
+    }
   }
 
   private static UserView row(ResultSet rs) throws SQLException {
@@ -76,6 +98,20 @@ public final class UserQueries {
         rs.getLong("version"),
         Sql.instant(rs, "created_at"),
         Sql.instant(rs, "updated_at"),
-        Sql.instant(rs, "deleted_at"));
+        Sql.instant(rs, "deleted_at"),
+        rs.getObject("profile_user_id") == null ? null : profile(rs));
+  }
+
+  private static UserView.Profile profile(ResultSet rs) throws SQLException {
+    return new UserView.Profile(
+        Sql.uuid(rs, "profile_user_id"),
+        rs.getString("bio"),
+        rs.getString("website"),
+        rs.getString("location"),
+        rs.getString("avatar_url"),
+        rs.getLong("profile_version"),
+        Sql.instant(rs, "profile_created_at"),
+        Sql.instant(rs, "profile_updated_at"),
+        Sql.instant(rs, "profile_deleted_at"));
   }
 }

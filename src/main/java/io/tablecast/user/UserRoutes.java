@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -80,15 +81,15 @@ public final class UserRoutes extends ApiDirectives {
             pathEndOrSingleSlash(() -> concat(
                 post(() -> client(client -> entity(Json.body(NewUser.class), body -> register(body, client)))),
                 get(() -> auth.requireRole(Role.ADMIN, admin -> parameterMap(this::list))))),
-            path("me", () -> get(() -> auth.authenticated(me -> completeWithFuture(
-                accounts.get(me.userId(), me.actor()).thenApply(reply -> answer(reply, StatusCodes.OK)))))),
-            pathPrefix(PathMatchers.segment(), text -> uuid(text, "user", id ->
-                auth.authenticated(principal -> user(principal, id))))))));
+            path("me", () -> get(() -> auth.authenticated(me ->
+                respond(accounts.get(me.userId(), me.actor()), StatusCodes.OK)))),
+            pathPrefix(PathMatchers.segment(), text -> uuid(text, "user", this::user))))));
   }
 
-  private Route user(Principal principal, UUID id) {
+  /** Authenticated on its own paths only: a path below a user's (their profile) is another feature's route. */
+  private Route user(UUID id) {
     return concat(
-        pathEndOrSingleSlash(() -> concat(
+        pathEndOrSingleSlash(() -> auth.authenticated(principal -> concat(
             get(() -> parameterMap(query -> find(principal, id, query))),
             // Refused before the body is read, and before any password is hashed for it.
             patch(() -> principal.is(id) || principal.isAdmin()
@@ -96,9 +97,9 @@ public final class UserRoutes extends ApiDirectives {
                     body -> update(principal, id, body, version, client))))
                 : forbidden()),
             delete(() -> ifMatch(version -> requestId(request ->
-                respond(accounts.delete(id, principal.actor(), version, request), StatusCodes.OK)))))),
-        path("restore", () -> post(() -> ifMatch(version -> requestId(request ->
-            respond(accounts.restore(id, principal.actor(), version, request), StatusCodes.OK))))));
+                respond(accounts.delete(id, principal.actor(), version, request), StatusCodes.OK))))))),
+        path("restore", () -> auth.authenticated(principal -> post(() -> ifMatch(version -> requestId(request ->
+            respond(accounts.restore(id, principal.actor(), version, request), StatusCodes.OK)))))));
   }
 
   private Route forbidden() {
@@ -173,9 +174,9 @@ public final class UserRoutes extends ApiDirectives {
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
-    return completeWithFuture(accounts.get(id, principal.actor()).thenApply(reply -> {
+    return completeWithFuture(accounts.get(id, principal.actor()).thenCompose(reply -> {
       if (reply instanceof User.Accepted a && a.state().deleted() && !(includeDeleted && principal.isAdmin())) {
-        return Problem.response(StatusCodes.NOT_FOUND, "user " + id + " is deleted");
+        return CompletableFuture.completedFuture(Problem.response(StatusCodes.NOT_FOUND, "user " + id + " is deleted"));
       }
       return answer(reply, StatusCodes.OK);
     }));
@@ -231,7 +232,7 @@ public final class UserRoutes extends ApiDirectives {
     if (wait.isPresent()) {
       return complete(tooManyRequests("too many wrong passwords for this user from this client", wait.get()));
     }
-    return withinBudget(client, () -> requestId(request -> completeWithFuture(change.apply(request).thenApply(reply -> {
+    return withinBudget(client, () -> requestId(request -> completeWithFuture(change.apply(request).thenCompose(reply -> {
       if (reply instanceof Reply.Rejected<User.State> r && r.reason() == Rejection.WRONG_PASSWORD) {
         throttle.failed(principal.email(), client, Instant.now());
       } else if (reply instanceof User.Accepted) {
@@ -262,11 +263,16 @@ public final class UserRoutes extends ApiDirectives {
   }
 
   private Route respond(CompletionStage<Reply<User.State>> reply, StatusCode success) {
-    return completeWithFuture(reply.thenApply(r -> answer(r, success)));
+    return completeWithFuture(reply.thenCompose(r -> answer(r, success)));
   }
 
-  private static HttpResponse answer(Reply<User.State> reply, StatusCode success) {
-    return Replies.toResponse(reply, user -> withETag(Json.response(success, UserView.of(user)), user.version())
-        .addHeader(Location.create("/api/users/" + user.id())));
+  /** The user with their profile: one query, none for a deleted user (whose profile is never shown). */
+  private CompletionStage<HttpResponse> answer(Reply<User.State> reply, StatusCode success) {
+    CompletionStage<Optional<UserView.Profile>> profile = reply instanceof User.Accepted a && !a.state().deleted()
+        ? blocking.run(() -> queries.profile(a.state().id()))
+        : CompletableFuture.completedFuture(Optional.empty());
+    return profile.thenApply(p -> Replies.toResponse(reply, user ->
+        withETag(Json.response(success, UserView.of(user, p.orElse(null))), user.version())
+            .addHeader(Location.create("/api/users/" + user.id()))));
   }
 }

@@ -73,7 +73,7 @@ class EventFixturesTest {
       }
     }
     assertTrue(missing.isEmpty(), "missing fixtures (see FixtureGenerator): " + missing);
-    assertTrue(classes >= 22, "persisted classes found: " + classes);
+    assertTrue(classes >= 28, "persisted classes found: " + classes);
   }
 
   /** A variant of a current version (optional fields set) is written today exactly as its fixture too. */

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tablecast.category.Category;
 import io.tablecast.item.Item;
+import io.tablecast.profile.Profile;
 import io.tablecast.support.Api;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
@@ -54,6 +55,10 @@ class EventReplayIT {
         append(c, Item.ENTITY_TYPE_KEY.name() + "|" + ITEM, Item.TAG_PREFIX + "-" + Math.floorMod(ITEM.toString().hashCode(), SLICES),
             List.of("item/Created.v1", "item/Updated.v1", "item/Updated.v2", "item/CategoryDetached.v1", "item/Deleted.v1",
                 "item/Restored.v1"));
+        append(c, Profile.ENTITY_TYPE_KEY.name() + "|" + USER,
+            Profile.TAG_PREFIX + "-" + Math.floorMod(USER.toString().hashCode(), SLICES),
+            List.of("profile/Created.v1", "profile/OwnerDeleted.v1", "profile/OwnerRestored.v1", "profile/Updated.v1",
+                "profile/Deleted.v1"));
         c.commit();
       }
 
@@ -82,6 +87,18 @@ class EventReplayIT {
       assertEquals("Ada King", user.get("full_name").asText());
       assertEquals(List.of("editor", "user"), texts(user.get("roles")));
       assertTrue(user.get("deleted_at").isNull(), user.toString());
+
+      // Ada's profile, deleted by hand at the end of its fixtures; the profile cascade then meets her
+      // deletion and restoration in the user fixtures, which leave it deleted (versions 6 and 7)
+      JsonNode profile = eventually(CATCH_UP, () -> api.get("/api/users/" + USER + "/profile?include_deleted=true"),
+          r -> r.status() == 200 && r.json().get("version").asLong() == 7).json();
+      assertEquals("Mathematician and writer", profile.get("bio").asText());
+      assertTrue(profile.get("location").isNull(), profile.toString());
+      assertEquals(at(1), Instant.parse(profile.get("created_at").asText()));
+      assertEquals(at(18), Instant.parse(profile.get("deleted_at").asText()));
+      Api.Response recreated = api.put("/api/users/" + USER + "/profile", "{\"bio\":\"Back\"}", Map.of("If-Match", "\"7\""));
+      assertEquals(201, recreated.status(), recreated.toString());
+      assertEquals(8, recreated.json().get("version").asLong());
 
       // the history shows every event in its current form: both Updated versions with changed_fields
       Api.Response history = api.get("/api/items/" + ITEM + "/history");

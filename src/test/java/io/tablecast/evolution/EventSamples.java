@@ -2,6 +2,7 @@ package io.tablecast.evolution;
 
 import io.tablecast.category.Category;
 import io.tablecast.item.Item;
+import io.tablecast.profile.Profile;
 import io.tablecast.unique.UniqueValue;
 import io.tablecast.user.User;
 import java.time.Instant;
@@ -78,6 +79,17 @@ final class EventSamples {
         "published", null, USER, List.of("history", "jackson", "json"), at(10), at(16), at(16), 7, MODERATOR));
     ALL.put("item/State.v1", new Item.State(ITEM, "Notes by the translator", "On the engine", "draft", CATEGORY, USER,
         List.of("history", "json"), at(10), at(11), null, 2, null));
+
+    // Ada's profile: created, deleted and restored with her (minutes 2 and 3), changed, deleted by hand
+    ALL.put("profile/Created.v1", new Profile.Created(USER, "Mathematician", "https://ada.example.com", "London",
+        "https://ada.example.com/ada.png", at(1), null));
+    ALL.put("profile/OwnerDeleted.v1", new Profile.OwnerDeleted(USER, true, at(2), null));
+    ALL.put("profile/OwnerRestored.v1", new Profile.OwnerRestored(USER, true, at(3), null));
+    ALL.put("profile/Updated.v1", new Profile.Updated(USER, "Mathematician and writer", "https://ada.example.com", null,
+        "https://ada.example.com/ada.png", List.of("bio", "location"), at(17), null));
+    ALL.put("profile/Deleted.v1", new Profile.Deleted(USER, at(18), null));
+    ALL.put("profile/State.v1", new Profile.State(USER, new Profile.Fields("Mathematician and writer", "https://ada.example.com",
+        null, "https://ada.example.com/ada.png"), at(1), at(17), null, 4, false, false));
 
     // the email reservation of Ada
     ALL.put("unique/Claimed.v1", new UniqueValue.Claimed(USER, at(0)));

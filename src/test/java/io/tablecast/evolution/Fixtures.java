@@ -12,6 +12,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tablecast.category.Category;
 import io.tablecast.item.Item;
+import io.tablecast.profile.Profile;
 import io.tablecast.unique.UniqueValue;
 import io.tablecast.user.User;
 import java.io.IOException;
@@ -40,6 +41,7 @@ final class Fixtures {
     AGGREGATES.put("item", Item.class);
     AGGREGATES.put("user", User.class);
     AGGREGATES.put("category", Category.class);
+    AGGREGATES.put("profile", Profile.class);
     AGGREGATES.put("unique", UniqueValue.class);
   }
 

@@ -7,6 +7,7 @@ import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,8 @@ class AuthenticationIT {
       + " lost a role since it was issued: log in again";
   /** A route of each feature that needs a user, and of the admin API. */
   private static final List<String> GUARDED =
-      List.of("/api/items", "/api/categories", "/api/users/me", "/admin/projections");
+      List.of("/api/items", "/api/categories", "/api/users/me", "/api/users/" + UUID.randomUUID() + "/profile",
+          "/admin/projections");
 
   @TempDir static Path dataDir;
   private static TestNode node;

@@ -38,18 +38,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BadInputIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> CORPORA = List.of("bad-input/items.json", "bad-input/users-and-categories.json", "bad-input/query-parameters.json");
+  private static final List<String> CORPORA = List.of("bad-input/items.json", "bad-input/users-and-categories.json",
+      "bad-input/profiles.json", "bad-input/query-parameters.json");
 
   @TempDir static Path dataDir;
   private static TestNode node;
   private static Api api;
   private static String fixtureId;
+  private static String adminId;
 
   @BeforeAll
   static void start() throws Exception {
     node = TestNode.start(dataDir, Users.ADMIN_CONFIG);
     api = node.admin();
     fixtureId = api.post("/api/items", "{\"title\":\"fixture\",\"content\":\"c\"}").json().get("id").asText();
+    adminId = Users.id(api);
   }
 
   @AfterAll
@@ -156,9 +159,9 @@ class BadInputIT {
     return api.send(c.get("method").asText(), path, contentType, body, headers);
   }
 
-  /** {id}: the fixture item; {random}: a fresh UUID. (Tokens, e.g. {token:expired}, will join here.) */
+  /** {id}: the fixture item; {me}: the caller (the bootstrap admin); {random}: a fresh UUID. (Tokens, e.g. {token:expired}, will join here.) */
   private static String placeholders(String text) {
-    return text.replace("{id}", fixtureId).replace("{random}", UUID.randomUUID().toString());
+    return text.replace("{id}", fixtureId).replace("{me}", adminId).replace("{random}", UUID.randomUUID().toString());
   }
 
   private static byte[] body(JsonNode c) {

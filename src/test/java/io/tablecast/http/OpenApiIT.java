@@ -16,6 +16,7 @@ import io.tablecast.category.Category;
 import io.tablecast.category.CategoryQueries;
 import io.tablecast.item.Item;
 import io.tablecast.item.ItemQueries;
+import io.tablecast.profile.Profile;
 import io.tablecast.support.Api;
 import io.tablecast.support.TestNode;
 import io.tablecast.support.Users;
@@ -63,7 +64,7 @@ class OpenApiIT {
   private static final String GENERATION = "1";
   /** Every path segment the API names, and then some; the probe builds paths of them. */
   private static final Set<String> SEGMENTS = Set.of(
-      "api", "admin", "items", "users", "categories", "auth", "token", "me", "restore", "history",
+      "api", "admin", "items", "users", "categories", "auth", "token", "me", "restore", "history", "profile",
       "projections", "rebuild", "pause", "resume", "schema", "metrics", "openapi.json", "switch", "generations");
 
   @TempDir static Path dataDir;
@@ -226,7 +227,8 @@ class OpenApiIT {
   void everyTextAClientStoresHasTheCodesMaximum() {
     JsonNode schemas = document.get("components").get("schemas");
     List<String> unbounded = new ArrayList<>();
-    for (String schema : List.of("NewItem", "ItemPatch", "NewCategory", "CategoryPatch", "NewUser", "UserPatch")) {
+    for (String schema : List.of("NewItem", "ItemPatch", "NewCategory", "CategoryPatch", "NewUser", "UserPatch", "ProfileBody",
+        "ProfilePatch")) {
       schemas.get(schema).get("properties").fields().forEachRemaining(p -> {
         JsonNode property = p.getValue().has("items") ? p.getValue().get("items") : p.getValue();
         boolean text = property.path("type").toString().contains("string") && !property.path("format").asText().equals("uuid");
@@ -252,6 +254,13 @@ class OpenApiIT {
     assertEquals(User.MAX_NAME_LENGTH, schemas.get("NewUser").get("properties").get("full_name").get("maxLength").asInt());
     assertEquals(User.MAX_NAME_LENGTH, schemas.get("UserPatch").get("properties").get("full_name").get("maxLength").asInt());
     assertEquals(User.MAX_EMAIL_LENGTH, schemas.get("NewUser").get("properties").get("email").get("maxLength").asInt());
+    for (String schema : List.of("ProfileBody", "ProfilePatch")) {
+      JsonNode profile = schemas.get(schema).get("properties");
+      assertEquals(Profile.MAX_BIO_LENGTH, profile.get("bio").get("maxLength").asInt(), schema);
+      assertEquals(Profile.MAX_WEBSITE_LENGTH, profile.get("website").get("maxLength").asInt(), schema);
+      assertEquals(Profile.MAX_LOCATION_LENGTH, profile.get("location").get("maxLength").asInt(), schema);
+      assertEquals(Profile.MAX_AVATAR_URL_LENGTH, profile.get("avatar_url").get("maxLength").asInt(), schema);
+    }
   }
 
   private static Set<String> sortable(Set<String> fields) {

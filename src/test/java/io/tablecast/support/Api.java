@@ -79,6 +79,16 @@ public final class Api {
     return send(HttpRequest.newBuilder(uri(path)).method("PATCH", body(json)), all);
   }
 
+  public Response put(String path, String json) {
+    return put(path, json, Map.of());
+  }
+
+  public Response put(String path, String json, Map<String, String> headers) {
+    Map<String, String> all = new java.util.HashMap<>(JSON_BODY);
+    all.putAll(headers);
+    return send(HttpRequest.newBuilder(uri(path)).PUT(body(json)), all);
+  }
+
   public Response delete(String path) {
     return send(HttpRequest.newBuilder(uri(path)).DELETE(), Map.of());
   }
