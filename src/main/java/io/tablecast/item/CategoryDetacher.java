@@ -2,19 +2,14 @@ package io.tablecast.item;
 
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import akka.persistence.query.Sequence;
-import akka.projection.ProjectionBehavior;
-import akka.projection.ProjectionId;
 import akka.projection.eventsourced.EventEnvelope;
-import akka.projection.eventsourced.javadsl.EventSourcedProvider;
 import akka.projection.jdbc.javadsl.JdbcHandler;
-import akka.projection.jdbc.javadsl.JdbcProjection;
 import io.tablecast.Settings;
 import io.tablecast.aggregate.Reply;
 import io.tablecast.category.Category;
-import io.tablecast.cluster.DaemonProcesses;
 import io.tablecast.db.ProjectionOffsets;
+import io.tablecast.projection.EventProcesses;
 import io.tablecast.projection.PooledJdbcSession;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -56,18 +51,7 @@ public final class CategoryDetacher extends JdbcHandler<EventEnvelope<Category.E
 
   /** Runs one instance in the cluster. */
   public static void start(ActorSystem<?> system, Settings settings, DataSource dataSource) {
-    DaemonProcesses.get(system).init(
-        ProjectionBehavior.Command.class,
-        NAME,
-        1,
-        i -> ProjectionBehavior.create(JdbcProjection.atLeastOnce(
-                ProjectionId.of(NAME, Category.TAG),
-                EventSourcedProvider.<Category.Event>eventsByTag(system, JdbcReadJournal.Identifier(), Category.TAG),
-                () -> new PooledJdbcSession(dataSource),
-                () -> new CategoryDetacher(system, settings, dataSource),
-                system)
-            .withSaveOffset(1, Duration.ZERO)),
-        ProjectionBehavior.stopMessage());
+    EventProcesses.<Category.Event>startOnce(system, NAME, Category.TAG, dataSource, () -> new CategoryDetacher(system, settings, dataSource));
   }
 
   @Override

@@ -3,16 +3,11 @@ package io.tablecast.profile;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import akka.projection.ProjectionBehavior;
-import akka.projection.ProjectionId;
 import akka.projection.eventsourced.EventEnvelope;
-import akka.projection.eventsourced.javadsl.EventSourcedProvider;
 import akka.projection.jdbc.javadsl.JdbcHandler;
-import akka.projection.jdbc.javadsl.JdbcProjection;
 import io.tablecast.Settings;
 import io.tablecast.aggregate.Reply;
-import io.tablecast.cluster.DaemonProcesses;
+import io.tablecast.projection.EventProcesses;
 import io.tablecast.projection.PooledJdbcSession;
 import io.tablecast.user.User;
 import java.time.Duration;
@@ -50,18 +45,7 @@ public final class ProfileCascade extends JdbcHandler<EventEnvelope<User.Event>,
 
   /** Runs one instance in the cluster. */
   public static void start(ActorSystem<?> system, Settings settings, DataSource dataSource) {
-    DaemonProcesses.get(system).init(
-        ProjectionBehavior.Command.class,
-        NAME,
-        1,
-        i -> ProjectionBehavior.create(JdbcProjection.atLeastOnce(
-                ProjectionId.of(NAME, User.TAG),
-                EventSourcedProvider.<User.Event>eventsByTag(system, JdbcReadJournal.Identifier(), User.TAG),
-                () -> new PooledJdbcSession(dataSource),
-                () -> new ProfileCascade(system, settings),
-                system)
-            .withSaveOffset(1, Duration.ZERO)),
-        ProjectionBehavior.stopMessage());
+    EventProcesses.<User.Event>startOnce(system, NAME, User.TAG, dataSource, () -> new ProfileCascade(system, settings));
   }
 
   @Override
