@@ -19,6 +19,9 @@ public final class TestNode implements AutoCloseable {
   public final Api api;
   public final int managementPort;
 
+  /** For a node that joined another's cluster: that node, which must see it gone when it closes. */
+  private TestNode joined;
+
   private TestNode(Tablecast node, int managementPort) {
     this.node = node;
     this.managementPort = managementPort;
@@ -56,6 +59,7 @@ public final class TestNode implements AutoCloseable {
     joining.put("akka.cluster.seed-nodes", List.of(Cluster.get(first.node.system()).selfMember().address().toString()));
     joining.put("tablecast.cluster.join-self", false);
     TestNode second = start(dataDir, joining);
+    second.joined = first;
     Eventually.eventually(Duration.ofSeconds(30), () -> StreamSupport.stream(
             Cluster.get(first.node.system()).state().getMembers().spliterator(), false)
         .filter(m -> m.status().equals(MemberStatus.up())).count(), n -> n == 2);
@@ -69,8 +73,19 @@ public final class TestNode implements AutoCloseable {
     return admin;
   }
 
+  /**
+   * Stops the node. One that joined another's cluster returns once that node has it removed: until
+   * then, that node's shard coordinators cannot write their state to a majority, and the next test
+   * on it would get 503s. A slow leave ends at the latest when the split brain resolver downs it.
+   */
   @Override
   public void close() {
     node.stop();
+    if (joined != null) {
+      Cluster first = Cluster.get(joined.node.system());
+      Eventually.eventually(Duration.ofSeconds(60),
+          () -> StreamSupport.stream(first.state().getMembers().spliterator(), false).count() + first.state().getUnreachable().size(),
+          n -> n == 1);
+    }
   }
 }
