@@ -1,5 +1,8 @@
 package io.tablecast;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -51,6 +54,19 @@ class ArchitectureTest {
         .and().doNotHaveSimpleName("ItemFeature")
         .and().doNotHaveSimpleName("ItemRoutes")
         .should().dependOnClassesThat().resideInAPackage("io.tablecast.category..")
+        .check(classes);
+  }
+
+  /**
+   * Items follow their owner: the seam is the process that reacts to user events (OwnerCascade).
+   * Auth and Principal are how every feature's routes learn who asks, not the users feature's seam.
+   */
+  @Test
+  void itemsUseUsersOnlyThroughTheirSeam() {
+    noClasses().that().resideInAPackage("io.tablecast.item..")
+        .and().doNotHaveSimpleName("OwnerCascade")
+        .should().dependOnClassesThat(resideInAPackage("io.tablecast.user..")
+            .and(not(nameMatching("io\\.tablecast\\.user\\.(Auth|Principal)(\\$.*)?"))))
         .check(classes);
   }
 
