@@ -1,5 +1,8 @@
 package io.tablecast;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -83,10 +86,14 @@ class ArchitectureTest {
         .check(classes);
   }
 
-  /** Routes learn who sends a request from http/Authentication, which asks the users feature through an interface. */
+  /**
+   * Items follow their owner: the seam is the process that reacts to user events (OwnerCascade).
+   * Routes learn who sends a request from http/Authentication, which asks the users feature through an interface.
+   */
   @Test
-  void itemsUseNoUsers() {
+  void itemsUseUsersOnlyThroughTheirSeam() {
     noClasses().that().resideInAPackage("io.tablecast.item..")
+        .and().doNotHaveSimpleName("OwnerCascade")
         .should().dependOnClassesThat().resideInAPackage("io.tablecast.user..")
         .check(classes);
   }

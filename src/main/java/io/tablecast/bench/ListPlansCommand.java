@@ -82,15 +82,17 @@ public final class ListPlansCommand implements Callable<Integer> {
     // Nothing but this command writes the read tables meanwhile.
     admin.post("/admin/projections/items/pause");
     admin.post("/admin/projections/categories/pause");
+    admin.post("/admin/projections/users/pause");
     String itemsSchema = "items_g" + admin.get("/admin/projections/items").get("generation").asInt();
     String categoriesSchema = "categories_g" + admin.get("/admin/projections/categories").get("generation").asInt();
+    String usersSchema = "users_g" + admin.get("/admin/projections/users").get("generation").asInt();
     DataSource db = local.node().database().dataSource();
 
     long start = System.nanoTime();
-    fill(db, itemsSchema, categoriesSchema);
-    out.printf(Locale.ROOT, "filled %,d items (%s: 70%% published, 20%% draft, 10%% archived; 100 categories; 10,000 owners;"
-        + " 2 of 1,000 tags and 10%% 'featured'; 'urgent' in 10%%; 2%% deleted), vacuumed and analyzed in %.1f s%n",
-        items, itemsSchema, (System.nanoTime() - start) / 1e9);
+    fill(db, itemsSchema, categoriesSchema, usersSchema);
+    out.printf(Locale.ROOT, "filled %,d items (%s: 70%% published, 20%% draft, 10%% archived; 100 categories; 10,000 owners,"
+        + " 1%% of them deleted; 2 of 1,000 tags and 10%% 'featured'; 'urgent' in 10%%; 2%% deleted), vacuumed and analyzed"
+        + " in %.1f s%n", items, itemsSchema, (System.nanoTime() - start) / 1e9);
     out.printf(Locale.ROOT, "%-52s %9s %9s %9s %7s  %s%n", "GET /api/items?", "page ms", "plan ms", "count ms", "heap", "plan of the page");
     out.flush();
     Settings.Queries settings = Settings.from(local.config()).queries();
@@ -119,12 +121,17 @@ public final class ListPlansCommand implements Callable<Integer> {
 
   /**
    * Rows with known shares, so that every filter has matches: status by i*31 mod 10, a category
-   * (none for 1 in 101), one of 10,000 owners, created one second apart, 1 in 50 deleted; tags
-   * tag-000 to tag-999, two per item (about 2 in 1,000 items each), and 'featured' on 1 in 10;
-   * the search words 'topic NNN' in each title (1 in 1,000 each) and 'urgent' in 1 in 10 contents.
+   * (none for 1 in 101), one of 10,000 owners (users, 1 in 100 of them deleted, whose items the
+   * lists hide), created one second apart, 1 in 50 deleted; tags tag-000 to tag-999, two per item
+   * (about 2 in 1,000 items each), and 'featured' on 1 in 10; the search words 'topic NNN' in
+   * each title (1 in 1,000 each) and 'urgent' in 1 in 10 contents.
    */
-  private void fill(DataSource db, String itemsSchema, String categoriesSchema) throws SQLException {
+  private void fill(DataSource db, String itemsSchema, String categoriesSchema, String usersSchema) throws SQLException {
     try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO " + usersSchema + ".users (id, email, full_name, is_active, created_at, updated_at, deleted_at, version)"
+          + " SELECT md5('owner ' || k)::uuid, 'owner-' || k || '@bench.test', 'Owner ' || k, true,"
+          + " timestamptz '2026-01-01', timestamptz '2026-01-01', CASE WHEN k % 100 = 3 THEN timestamptz '2026-01-02' END, 1"
+          + " FROM generate_series(0, 9999) k");
       s.execute("INSERT INTO " + categoriesSchema + ".categories (id, name, created_at, updated_at, version)"
           + " SELECT md5('category ' || k)::uuid, 'Category ' || k, timestamptz '2026-01-01', timestamptz '2026-01-01', 1"
           + " FROM generate_series(1, 100) k");
@@ -147,6 +154,7 @@ public final class ListPlansCommand implements Callable<Integer> {
           + " ('tag-' || lpad(((i * 29 + 500) % 1000)::text, 3, '0')),"
           + " (CASE WHEN i * 37 % 10 = 1 THEN 'featured' END)) v(t)"
           + " WHERE t IS NOT NULL");
+      s.execute("VACUUM (ANALYZE) " + usersSchema + ".users");
       s.execute("VACUUM (ANALYZE) " + categoriesSchema + ".categories");
       s.execute("VACUUM (ANALYZE) " + itemsSchema + ".items");
       s.execute("VACUUM (ANALYZE) " + itemsSchema + ".item_tags");
@@ -250,12 +258,17 @@ public final class ListPlansCommand implements Callable<Integer> {
     return new Explained(median(execution), median(planning), List.copyOf(scans), heapFetches[0]);
   }
 
-  /** Collects the plan's scans and sorts, in plan order, and its index-only scans' heap fetches. */
+  /**
+   * Collects the plan's scans, sorts and anti-joins (the owner's deletion), in plan order, and its
+   * index-only scans' heap fetches.
+   */
   private static void walk(JsonNode node, Set<String> scans, long[] heapFetches) {
     String type = node.path("Node Type").asText();
     String index = node.path("Index Name").asText(null);
     String relation = node.path("Relation Name").asText(null);
-    if (type.endsWith("Scan") && (index != null || relation != null)) {
+    if ("Anti".equals(node.path("Join Type").asText())) {
+      scans.add(type + " Anti");
+    } else if (type.endsWith("Scan") && (index != null || relation != null)) {
       String direction = "Backward".equals(node.path("Scan Direction").asText()) ? " Backward" : "";
       scans.add(type + direction + (index != null ? " using " + index : " on " + relation));
     } else if (type.endsWith("Sort")) {

@@ -13,6 +13,7 @@ import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.tablecast.EventTime;
 import io.tablecast.FieldError;
 import io.tablecast.JsonSerializable;
@@ -74,6 +75,20 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
   public record Restore(Actor by, Long expectedVersion, String requestId, ActorRef<Reply<State>> replyTo)
       implements Command, Conditional<State> {}
 
+  /**
+   * Its owner was deleted: a live item of {@code ownerId} is deleted, saying so; any other item is
+   * left as it is. Sent by {@link OwnerCascade}; idempotent.
+   */
+  public record DeleteWithOwner(UUID ownerId, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Request<State> {}
+
+  /**
+   * Its owner was restored: an item of {@code ownerId} comes back if, and only if, its owner's
+   * deletion deleted it; any other item is left as it is. Sent by {@link OwnerCascade}; idempotent.
+   */
+  public record RestoreWithOwner(UUID ownerId, String requestId, ActorRef<Reply<State>> replyTo)
+      implements Command, Request<State> {}
+
   /** The item, if {@code by} may see it (else NOT_FOUND, as if it did not exist). */
   public record Get(Actor by, ActorRef<Reply<State>> replyTo) implements Command, Request<State> {}
 
@@ -106,10 +121,19 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
   /**
    * {@code deletedBy}: who deleted the item; {@code moderated}: a moderator (an editor or admin who
    * is not its owner) did, so only a moderator may restore it. Both are absent from events written
-   * before deletions recorded them: those read as deleted by the owner.
+   * before deletions recorded them: those read as deleted by the owner. {@code reason}: why the
+   * service deleted it (its owner was deleted); absent when a user did, as in every older event.
    */
   public record Deleted(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId,
-      @JsonInclude(NON_NULL) UUID deletedBy, @JsonInclude(NON_DEFAULT) boolean moderated) implements Event {}
+      @JsonInclude(NON_NULL) UUID deletedBy, @JsonInclude(NON_DEFAULT) boolean moderated,
+      @JsonInclude(NON_NULL) DeletionReason reason) implements Event {}
+
+  /** Why the service, not a user, deleted an item. Written in events: add values, never rename one. */
+  public enum DeletionReason {
+    /** Its owner was deleted; restoring the owner restores the item. */
+    @JsonProperty("owner_deleted")
+    OWNER_DELETED
+  }
 
   public record Restored(UUID itemId, Instant at, @JsonInclude(NON_NULL) String requestId) implements Event {}
 
@@ -117,7 +141,8 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
 
   /**
    * The item as the aggregate knows it; {@code version} is the number of events, i.e. the sequence
-   * number. {@code moderatedBy}: the moderator who deleted it, while it is deleted by moderation.
+   * number. While it is deleted: {@code moderatedBy}, the moderator who deleted it, if one did;
+   * {@code deletionReason}, why the service deleted it, if it did.
    */
   public record State(
       UUID id,
@@ -131,13 +156,19 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
       Instant updatedAt,
       Instant deletedAt,
       long version,
-      @JsonInclude(NON_NULL) UUID moderatedBy)
+      @JsonInclude(NON_NULL) UUID moderatedBy,
+      @JsonInclude(NON_NULL) DeletionReason deletionReason)
       implements Aggregate.State<State, Event> {
 
-    static final State EMPTY = new State(null, null, null, null, null, null, List.of(), null, null, null, 0, null);
+    static final State EMPTY = new State(null, null, null, null, null, null, List.of(), null, null, null, 0, null, null);
 
     boolean active() {
       return exists() && !deleted();
+    }
+
+    /** Deleted because its owner was (only a deleted item has a reason): it comes back with its owner, and only then. */
+    boolean deletedWithOwner() {
+      return deletionReason == DeletionReason.OWNER_DELETED;
     }
 
 
@@ -146,18 +177,19 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
       long next = version + 1;
       if (event instanceof Created e) {
         return new State(e.itemId(), e.title(), e.content(), e.status(), e.categoryId(), e.ownerId(), tagsOf(e.tags()), e.at(),
-            e.at(), null, next, null);
+            e.at(), null, next, null, null);
       } else if (event instanceof Updated e) {
         List<String> newTags = e.tags() == null ? tags : e.tags();
         return new State(id, e.title(), e.content(), e.status(), e.categoryId(), ownerId, newTags, createdAt, e.at(), null, next,
-            null);
+            null, null);
       } else if (event instanceof CategoryDetached e) {
-        return new State(id, title, content, status, null, ownerId, tags, createdAt, e.at(), deletedAt, next, moderatedBy);
+        return new State(id, title, content, status, null, ownerId, tags, createdAt, e.at(), deletedAt, next, moderatedBy,
+            deletionReason);
       } else if (event instanceof Deleted e) {
         return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), e.at(), next,
-            e.moderated() ? e.deletedBy() : null);
+            e.moderated() ? e.deletedBy() : null, e.reason());
       } else if (event instanceof Restored e) {
-        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), null, next, null);
+        return new State(id, title, content, status, categoryId, ownerId, tags, createdAt, e.at(), null, next, null, null);
       }
       throw new IllegalArgumentException("unknown item event " + event.getClass().getName());
     }
@@ -302,11 +334,13 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
         .onCommand(Delete.class, (state, cmd) -> permitted(state, cmd.by(), cmd, () ->
             ifCurrent(state, cmd, () -> persist(new Deleted(id, EventTime.now(), cmd.requestId(), cmd.by().userId(),
                 // A moderator deleting someone else's item moderates it; deleting one's own item does not.
-                !cmd.by().is(state.ownerId())), cmd))))
+                !cmd.by().is(state.ownerId()), null), cmd))))
         .onCommand(Restore.class, (state, cmd) -> permitted(state, cmd.by(), cmd, () -> notDeleted(cmd)));
     builder
         .forAnyState()
         .onCommand(DetachCategory.class, this::onDetachCategory)
+        .onCommand(DeleteWithOwner.class, this::onOwnerDeleted)
+        .onCommand(RestoreWithOwner.class, this::onOwnerRestored)
         .onCommand(Get.class, (state, cmd) -> visible(state, cmd.by()) ? accept(state, cmd) : notFound(cmd));
   }
 
@@ -353,8 +387,14 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
     return persist(new Updated(id, title, content, status, categoryId, tags, changed, EventTime.now(), cmd.requestId()), cmd);
   }
 
-  /** An item a moderator deleted stays deleted until a moderator restores it. */
+  /**
+   * An item a moderator deleted stays deleted until a moderator restores it; one deleted with its
+   * owner until its owner is restored (the reads hide a deleted user's items anyway).
+   */
   private ReplyEffect<Event, State> onRestore(State state, Restore cmd) {
+    if (state.deletedWithOwner()) {
+      return reject(cmd, Rejection.DELETED, name() + " was deleted with its owner; restoring its owner restores it");
+    }
     if (state.moderatedBy() != null && !cmd.by().curator()) {
       return forbidden(cmd, name() + " was deleted by a moderator; only an editor or an admin may restore it");
     }
@@ -366,5 +406,19 @@ public final class Item extends Aggregate<Item.Command, Item.Event, Item.State> 
       return accept(state, cmd);
     }
     return persist(new CategoryDetached(id, cmd.categoryId(), EventTime.now(), cmd.requestId()), cmd);
+  }
+
+  private ReplyEffect<Event, State> onOwnerDeleted(State state, DeleteWithOwner cmd) {
+    if (!state.active() || !cmd.ownerId().equals(state.ownerId())) {
+      return accept(state, cmd);
+    }
+    return persist(new Deleted(id, EventTime.now(), cmd.requestId(), null, false, DeletionReason.OWNER_DELETED), cmd);
+  }
+
+  private ReplyEffect<Event, State> onOwnerRestored(State state, RestoreWithOwner cmd) {
+    if (!state.deletedWithOwner() || !cmd.ownerId().equals(state.ownerId())) {
+      return accept(state, cmd);
+    }
+    return persist(new Restored(id, EventTime.now(), cmd.requestId()), cmd);
   }
 }

@@ -20,6 +20,11 @@ import javax.sql.DataSource;
 /**
  * Reads of the items read tables (through the `read` views, i.e. the live generation), joined with
  * the categories read table for each item's category name.
+ *
+ * <p>The items of a user the users table shows deleted are hidden like deleted items, from the
+ * moment the users projection has the deletion: {@link OwnerCascade} deletes them one by one
+ * afterwards, and a list never shows that half done. Only {@code include_deleted} (admins; by id,
+ * whoever may change the item) shows them.
  */
 public final class ItemQueries {
   public static final Set<String> SORTABLE = Set.of("created_at", "updated_at", "title", "status");
@@ -51,6 +56,12 @@ public final class ItemQueries {
    * Item.MAX_CONTENT_LENGTH does.
    */
   private static final String CONTENT_START = "left(i.content, ?) AS content, length(i.content) > ? AS content_truncated,";
+  /**
+   * The item's owner is not deleted: an anti-join on the users table's primary key, one probe per
+   * row the page or the count reads. An item without an owner has none to follow.
+   */
+  private static final String OWNER_NOT_DELETED =
+      "NOT EXISTS (SELECT 1 FROM read.users u WHERE u.id = i.owner_id AND u.deleted_at IS NOT NULL)";
   /** The expression the trigram index items_search_idx is built on. */
   private static final String SEARCHED = "(lower(i.title) || ' ' || lower(i.content))";
 
@@ -60,10 +71,15 @@ public final class ItemQueries {
     this.dataSource = dataSource;
   }
 
-  /** The row, deleted or not; callers decide who may see it. */
-  public Optional<ItemView> find(UUID id) throws SQLException {
+  /**
+   * The row, deleted or not (callers decide who may see it); the row of an item whose owner is
+   * deleted only {@code withDeletedOwners}.
+   */
+  public Optional<ItemView> find(UUID id, boolean withDeletedOwners) throws SQLException {
+    String sql = "SELECT " + WHOLE_CONTENT + COLUMNS + " FROM read.items i WHERE i.id = ?"
+        + (withDeletedOwners ? "" : " AND " + OWNER_NOT_DELETED);
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT " + WHOLE_CONTENT + COLUMNS + " FROM read.items i WHERE i.id = ?")) {
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setObject(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -82,6 +98,7 @@ public final class ItemQueries {
     List<Object> values = new ArrayList<>();
     if (!params.includeDeleted()) {
       conditions.add("i.deleted_at IS NULL");
+      conditions.add(OWNER_NOT_DELETED);
     }
     if (!viewer.seesAll() && !PUBLISHED.equals(filter.status())) {
       // Others' items are visible only when published: with a status filter other than
@@ -141,6 +158,21 @@ public final class ItemQueries {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement("SELECT id FROM read.items WHERE category_id = ?")) {
       ps.setObject(1, categoryId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(Sql.uuid(rs, "id"));
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** The ids of the owner's items, deleted or not. */
+  public List<UUID> ownedBy(UUID ownerId) throws SQLException {
+    List<UUID> ids = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT id FROM read.items WHERE owner_id = ?")) {
+      ps.setObject(1, ownerId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           ids.add(Sql.uuid(rs, "id"));

@@ -183,7 +183,10 @@ public final class ItemRoutes extends ApiDirectives {
 
   private Route find(Principal principal, UUID id, Map<String, String> query) {
     return readById(query, (includeDeleted, minVersion) ->
-        completeWithFuture(minVersions.read(() -> queries.find(id), ItemView::version, minVersion).thenApply(row -> {
+        // Of those who may change an item, its deleted owner can no longer ask: editors and admins
+        // see an item whose owner is deleted as they see a deleted one, with include_deleted.
+        completeWithFuture(minVersions.read(() -> queries.find(id, includeDeleted && principal.isEditorOrAdmin()),
+            ItemView::version, minVersion).thenApply(row -> {
           HttpResponse response = row
               .filter(r -> Item.canSee(principal.actor(), r.ownerId(), r.status(), r.deleted()))
               .filter(r -> !r.deleted() || (includeDeleted && Item.canChange(principal.actor(), r.ownerId())))

@@ -71,14 +71,20 @@ final class EventSamples {
             List.of("history", "jackson", "json"), List.of("content", "status", "tags"), at(12), null));
     ALL.put("item/CategoryDetached.v1", new Item.CategoryDetached(ITEM, CATEGORY, at(13), null));
     // written before deletions named who deleted: reads as deleted by its owner (no deletedBy, not moderated)
-    ALL.put("item/Deleted.v1", new Item.Deleted(ITEM, at(14), null, null, false));
+    ALL.put("item/Deleted.v1", new Item.Deleted(ITEM, at(14), null, null, false, null));
     ALL.put("item/Restored.v1", new Item.Restored(ITEM, at(15), null));
     // variants of the current versions: a moderator deletes the item, and its snapshot says so
-    ALL.put("item/Deleted.v1.moderated", new Item.Deleted(ITEM, at(16), null, MODERATOR, true));
+    ALL.put("item/Deleted.v1.moderated", new Item.Deleted(ITEM, at(16), null, MODERATOR, true, null));
     ALL.put("item/State.v1.moderated", new Item.State(ITEM, "Notes by the translator", "On the engine, with notes A to G",
-        "published", null, USER, List.of("history", "jackson", "json"), at(10), at(16), at(16), 7, MODERATOR));
+        "published", null, USER, List.of("history", "jackson", "json"), at(10), at(16), at(16), 7, MODERATOR, null));
     ALL.put("item/State.v1", new Item.State(ITEM, "Notes by the translator", "On the engine", "draft", CATEGORY, USER,
-        List.of("history", "json"), at(10), at(11), null, 2, null));
+        List.of("history", "json"), at(10), at(11), null, 2, null, null));
+    // ... and the service deletes it with its owner (after a restore by the moderator), which its snapshot says too
+    ALL.put("item/Deleted.v1.owner-deleted",
+        new Item.Deleted(ITEM, at(18), null, null, false, Item.DeletionReason.OWNER_DELETED));
+    ALL.put("item/State.v1.owner-deleted", new Item.State(ITEM, "Notes by the translator", "On the engine, with notes A to G",
+        "published", null, USER, List.of("history", "jackson", "json"), at(10), at(18), at(18), 9, null,
+        Item.DeletionReason.OWNER_DELETED));
 
     // Ada's profile: created, deleted and restored with her (minutes 2 and 3), changed, deleted by hand
     ALL.put("profile/Created.v1", new Profile.Created(USER, "Mathematician", "https://ada.example.com", "London",

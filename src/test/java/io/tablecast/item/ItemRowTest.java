@@ -76,7 +76,7 @@ class ItemRowTest {
 
   @Test
   void deleteAndRestoreSetAndClearDeletedAt() {
-    ItemRow deleted = created("draft").apply(new Item.Deleted(ID, at(7), null, OWNER, false), 2);
+    ItemRow deleted = created("draft").apply(new Item.Deleted(ID, at(7), null, OWNER, false, null), 2);
     assertEquals(at(7), deleted.deletedAt());
     assertEquals(at(7), deleted.updatedAt());
     assertEquals("Hello World", deleted.title());
@@ -103,8 +103,8 @@ class ItemRowTest {
 
   @Test
   void theSameEventsFoldIntoTheSameRow() {
-    ItemRow once = created("draft").apply(updated("A", "published", 1), 2).apply(new Item.Deleted(ID, at(2), null, null, false), 3);
-    ItemRow twice = created("draft").apply(updated("A", "published", 1), 2).apply(new Item.Deleted(ID, at(2), null, null, false), 3);
+    ItemRow once = created("draft").apply(updated("A", "published", 1), 2).apply(new Item.Deleted(ID, at(2), null, null, false, null), 3);
+    ItemRow twice = created("draft").apply(updated("A", "published", 1), 2).apply(new Item.Deleted(ID, at(2), null, null, false, null), 3);
     assertEquals(once, twice);
   }
 }

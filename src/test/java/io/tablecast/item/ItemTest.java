@@ -234,7 +234,7 @@ class ItemTest extends AggregateTestKit {
   void anItemDeletedBeforeDeletionsRecordedWhoIsRestoredByItsOwner() {
     createOwned("published");
     item.initialize(Item.created(id, "Mine", "Hello", "published", null, OWNER, null, null),
-        new Item.Deleted(id, java.time.Instant.now(), null, null, false));
+        new Item.Deleted(id, java.time.Instant.now(), null, null, false, null));
     run(r -> new Item.Restore(OWNER_ACTOR, null, null, r)).eventOfType(Item.Restored.class);
   }
 
@@ -300,5 +300,88 @@ class ItemTest extends AggregateTestKit {
     var retitled = run(r -> new Item.Update(changes("New title", null, null), OWNER_ACTOR, null, null, r));
     assertEquals("New title", retitled.eventOfType(Item.Updated.class).title());
     assertEquals(older + "!", retitled.state().content());
+  }
+
+  // ---- an item follows its owner (OwnerCascade sends these) ----
+
+  @Test
+  void theOwnersDeletionDeletesALiveItemSayingWhyAndOnlyOnce() {
+    createOwned("published");
+    var deleted = run(r -> new Item.DeleteWithOwner(OWNER, "req-owner", r));
+    Item.Deleted event = deleted.eventOfType(Item.Deleted.class);
+    assertEquals(Item.DeletionReason.OWNER_DELETED, event.reason());
+    assertNull(event.deletedBy(), "the service deleted it, not a user");
+    assertFalse(event.moderated());
+    assertEquals("req-owner", event.requestId());
+    assertEquals(event.at(), deleted.state().deletedAt());
+    assertEquals(Item.DeletionReason.OWNER_DELETED, deleted.state().deletionReason());
+    assertEquals(2, deleted.state().version());
+
+    var again = run(r -> new Item.DeleteWithOwner(OWNER, null, r));
+    assertTrue(again.hasNoEvents(), "a cascade that runs again deletes nothing twice");
+    assertEquals(deleted.state(), ((Item.Accepted) again.reply()).state());
+    assertEquals(Item.DeletionReason.OWNER_DELETED, item.restart().state().deletionReason(), "recovered from the event");
+  }
+
+  @Test
+  void theOwnersRestoreBringsBackWhatTheirDeletionDeletedAndOnlyOnce() {
+    createOwned("published");
+    run(r -> new Item.DeleteWithOwner(OWNER, null, r));
+    var restored = run(r -> new Item.RestoreWithOwner(OWNER, "req-back", r));
+    assertEquals("req-back", restored.eventOfType(Item.Restored.class).requestId());
+    assertNull(restored.state().deletedAt());
+    assertNull(restored.state().deletionReason());
+    assertEquals(3, restored.state().version());
+    assertTrue(run(r -> new Item.RestoreWithOwner(OWNER, null, r)).hasNoEvents(), "a live item is not restored");
+    assertEquals("Again", run(r -> new Item.Update(changes("Again", null, null), OWNER_ACTOR, null, null, r))
+        .eventOfType(Item.Updated.class).title());
+  }
+
+  @Test
+  void anItemDeletedByHandBeforeStaysDeletedThroughItsOwnersDeletionAndRestore() {
+    createOwned("published");
+    run(r -> new Item.Delete(OWNER_ACTOR, null, null, r));
+    var ownerDeleted = run(r -> new Item.DeleteWithOwner(OWNER, null, r));
+    assertTrue(ownerDeleted.hasNoEvents());
+    assertNull(ownerDeleted.state().deletionReason(), "its deletion stays the owner's own");
+    assertTrue(run(r -> new Item.RestoreWithOwner(OWNER, null, r)).hasNoEvents());
+    assertTrue(item.getState().deleted());
+  }
+
+  @Test
+  void aModeratedItemStaysModeratedThroughItsOwnersDeletionAndRestore() {
+    createOwned("published");
+    run(r -> new Item.Delete(EDITOR, null, null, r));
+    assertTrue(run(r -> new Item.DeleteWithOwner(OWNER, null, r)).hasNoEvents());
+    assertTrue(run(r -> new Item.RestoreWithOwner(OWNER, null, r)).hasNoEvents());
+    assertEquals(EDITOR.userId(), item.getState().moderatedBy());
+  }
+
+  @Test
+  void anotherUsersDeletionOrRestoreChangesNothing() {
+    createOwned("published");
+    UUID other = UUID.randomUUID();
+    assertTrue(run(r -> new Item.DeleteWithOwner(other, null, r)).hasNoEvents());
+    assertFalse(item.getState().deleted());
+    run(r -> new Item.DeleteWithOwner(OWNER, null, r));
+    assertTrue(run(r -> new Item.RestoreWithOwner(other, null, r)).hasNoEvents());
+    assertTrue(item.getState().deleted());
+  }
+
+  @Test
+  void anItemDeletedWithItsOwnerIsNotRestoredByHand() {
+    createOwned("published");
+    run(r -> new Item.DeleteWithOwner(OWNER, null, r));
+    var byEditor = run(r -> new Item.Restore(EDITOR, null, null, r));
+    assertEquals(Rejection.DELETED, rejection(byEditor.reply()));
+    assertTrue(byEditor.hasNoEvents());
+    assertEquals(Rejection.DELETED, rejection(run(r -> new Item.Update(changes("x", null, null), EDITOR, null, null, r)).reply()));
+    assertEquals(Rejection.DELETED, rejection(run(r -> new Item.Delete(EDITOR, null, null, r)).reply()));
+  }
+
+  @Test
+  void aMissingItemDoesNotFollowAnOwner() {
+    assertEquals(Rejection.NOT_FOUND, rejection(run(r -> new Item.DeleteWithOwner(OWNER, null, r)).reply()));
+    assertEquals(Rejection.NOT_FOUND, rejection(run(r -> new Item.RestoreWithOwner(OWNER, null, r)).reply()));
   }
 }
