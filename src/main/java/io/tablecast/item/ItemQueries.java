@@ -57,8 +57,9 @@ public final class ItemQueries {
    */
   private static final String CONTENT_START = "left(i.content, ?) AS content, length(i.content) > ? AS content_truncated,";
   /**
-   * The item's owner is not deleted: an anti-join on the users table's primary key, one probe per
-   * row the page or the count reads. An item without an owner has none to follow.
+   * The item's owner is not deleted: an anti-join on users.id, which the partial index of deleted
+   * users' ids (users_deleted_idx) serves from the index alone. An item without an owner has none
+   * to follow.
    */
   private static final String OWNER_NOT_DELETED =
       "NOT EXISTS (SELECT 1 FROM read.users u WHERE u.id = i.owner_id AND u.deleted_at IS NOT NULL)";
