@@ -1,11 +1,11 @@
 package io.tablecast.category;
 
+import static io.tablecast.support.ReadTables.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import akka.projection.eventsourced.EventEnvelope;
 import io.tablecast.support.ReadTables;
 import io.tablecast.support.Tables;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -19,9 +19,7 @@ import org.junit.jupiter.api.Test;
  * live-name unique index.
  */
 class CategoryProjectionIT {
-  private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
   private static ReadTables tables;
-  private static int schemas;
 
   @BeforeAll
   static void start() throws Exception {
@@ -33,16 +31,8 @@ class CategoryProjectionIT {
     tables.close();
   }
 
-  private static String newSchema() {
-    return "categories_t" + ++schemas;
-  }
-
   private static ReadTables.History<Category.Event> history() {
     return new ReadTables.History<>("Category", Category.Event::categoryId);
-  }
-
-  private static Instant at(int seconds) {
-    return T0.plusSeconds(seconds);
   }
 
   private static Category.Created created(UUID id, String name, int second) {
@@ -77,9 +67,9 @@ class CategoryProjectionIT {
         renamed(a, "Machines", 9), renamed(b, "Engines", 10),
         new Category.Voided(UUID.randomUUID(), at(11), null),
         renamed(a, "Spare", 12), renamed(d, "Machines", 13), renamed(a, "Tools", 14)));
-    String one = newSchema();
-    String whole = newSchema();
-    String threes = newSchema();
+    String one = tables.newSchema("categories");
+    String whole = tables.newSchema("categories");
+    String threes = tables.newSchema("categories");
     tables.generation(CategoryProjection.definition(), one).write(events, 1);
     tables.generation(CategoryProjection.definition(), whole).write(events);
     tables.generation(CategoryProjection.definition(), threes).write(events, 3);
@@ -98,7 +88,7 @@ class CategoryProjectionIT {
     UUID first = UUID.randomUUID();
     UUID second = UUID.randomUUID();
     ReadTables.History<Category.Event> history = history();
-    String schema = newSchema();
+    String schema = tables.newSchema("categories");
     ReadTables.Generation<Category.Event> generation = tables.generation(CategoryProjection.definition(), schema);
     generation.write(history.next(created(first, "Chairs", 1)));
     generation.write(history.next(deleted(first, "Chairs", 2), created(second, "CHAIRS", 3)));
@@ -111,7 +101,7 @@ class CategoryProjectionIT {
     UUID left = UUID.randomUUID();
     UUID right = UUID.randomUUID();
     ReadTables.History<Category.Event> history = history();
-    String schema = newSchema();
+    String schema = tables.newSchema("categories");
     ReadTables.Generation<Category.Event> generation = tables.generation(CategoryProjection.definition(), schema);
     generation.write(history.next(created(left, "Left", 1), created(right, "Right", 2)));
     generation.write(history.next(renamed(left, "Middle", 3), renamed(right, "Left", 4), renamed(left, "Right", 5)));
@@ -122,7 +112,7 @@ class CategoryProjectionIT {
   @Test
   void eventsOfACategoryWithoutARowWriteNothing() throws Exception {
     UUID never = UUID.randomUUID();
-    String schema = newSchema();
+    String schema = tables.newSchema("categories");
     tables.generation(CategoryProjection.definition(), schema).write(history().next(
         new Category.Voided(never, at(1), null), renamed(never, "Ghost", 2)));
     assertEquals(0, Tables.count(tables.db, "SELECT count(*) FROM " + schema + ".categories"));

@@ -8,6 +8,7 @@ import io.tablecast.projection.PooledJdbcSession;
 import io.tablecast.projection.ReadProjection;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,8 +22,10 @@ import javax.sql.DataSource;
  * batches of events by hand: the projection against its real tables, without a node or a journal.
  */
 public final class ReadTables implements AutoCloseable {
+  private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
   private final EmbeddedPostgres postgres;
   public final DataSource db;
+  private int schemas;
 
   private ReadTables(EmbeddedPostgres postgres) {
     this.postgres = postgres;
@@ -31,6 +34,16 @@ public final class ReadTables implements AutoCloseable {
 
   public static ReadTables start() throws IOException {
     return new ReadTables(EmbeddedPostgres.builder().start());
+  }
+
+  /** When a history's event happens: seconds after a fixed moment, so that rows can be written out in a test. */
+  public static Instant at(int seconds) {
+    return T0.plusSeconds(seconds);
+  }
+
+  /** A schema name this database has not used yet. */
+  public synchronized String newSchema(String prefix) {
+    return prefix + "_t" + ++schemas;
   }
 
   /** A new generation of the projection's tables in {@code schema}, and its handler. */

@@ -1,12 +1,12 @@
 package io.tablecast.user;
 
+import static io.tablecast.support.ReadTables.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import akka.projection.eventsourced.EventEnvelope;
 import io.tablecast.support.ReadTables;
 import io.tablecast.support.Tables;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -19,9 +19,7 @@ import org.junit.jupiter.api.Test;
  * the live-email unique index; a user's roles are rewritten only when they changed.
  */
 class UserProjectionIT {
-  private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
   private static ReadTables tables;
-  private static int schemas;
 
   @BeforeAll
   static void start() throws Exception {
@@ -33,16 +31,8 @@ class UserProjectionIT {
     tables.close();
   }
 
-  private static String newSchema() {
-    return "users_t" + ++schemas;
-  }
-
   private static ReadTables.History<User.Event> history() {
     return new ReadTables.History<>("User", User.Event::userId);
-  }
-
-  private static Instant at(int seconds) {
-    return T0.plusSeconds(seconds);
   }
 
   private static User.Registered registered(UUID id, String email, String name, int second) {
@@ -80,9 +70,9 @@ class UserProjectionIT {
         new User.Deleted(alan, at(8), null), new User.Restored(alan, at(9), null),
         updated(alan, "Alan Turing", false, List.of("admin"), List.of("is_active", "roles"), 10),
         new User.Voided(UUID.randomUUID(), at(11), null));
-    String one = newSchema();
-    String whole = newSchema();
-    String threes = newSchema();
+    String one = tables.newSchema("users");
+    String whole = tables.newSchema("users");
+    String threes = tables.newSchema("users");
     tables.generation(UserProjection.definition(), one).write(events, 1);
     tables.generation(UserProjection.definition(), whole).write(events);
     tables.generation(UserProjection.definition(), threes).write(events, 3);
@@ -103,7 +93,7 @@ class UserProjectionIT {
     UUID first = UUID.randomUUID();
     UUID second = UUID.randomUUID();
     ReadTables.History<User.Event> history = history();
-    String schema = newSchema();
+    String schema = tables.newSchema("users");
     ReadTables.Generation<User.Event> generation = tables.generation(UserProjection.definition(), schema);
     generation.write(history.next(registered(first, "same@example.com", "First One", 1)));
     generation.write(history.next(new User.Deleted(first, at(2), null), registered(second, "same@example.com", "Second", 3),
@@ -116,7 +106,7 @@ class UserProjectionIT {
   void aUsersRolesAreRewrittenOnlyWhenTheyChanged() throws Exception {
     UUID id = UUID.randomUUID();
     ReadTables.History<User.Event> history = history();
-    String schema = newSchema();
+    String schema = tables.newSchema("users");
     ReadTables.Generation<User.Event> generation = tables.generation(UserProjection.definition(), schema);
     generation.write(history.next(registered(id, "roles@example.com", "Role Model", 1)));
     String registeredRoles = rolesWrittenBy(schema, id);
@@ -137,7 +127,7 @@ class UserProjectionIT {
   @Test
   void eventsOfAUserWithoutARowWriteNothing() throws Exception {
     UUID never = UUID.randomUUID();
-    String schema = newSchema();
+    String schema = tables.newSchema("users");
     tables.generation(UserProjection.definition(), schema).write(history().next(
         new User.Voided(never, at(1), null), updated(never, "Ghost", true, List.of("admin"), List.of("roles"), 2)));
     assertEquals(0, Tables.count(tables.db, "SELECT count(*) FROM " + schema + ".users"));
